@@ -1,0 +1,33 @@
+// Bundles the CLI (and its worker and benchmark) into single files: start-up is dominated by module loading,
+// and one production bundle starts about twice as fast as an unbundled Ink program.
+import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+
+await build({
+  entryPoints: {
+    cli: 'src/cli.tsx',
+    worker: 'src/ingest/worker.ts',
+    bench: 'src/bench/bench.ts',
+  },
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  minify: false,
+  sourcemap: false,
+  legalComments: 'none',
+  // better-sqlite3 loads a native addon; react-devtools-core is Ink's optional development hook.
+  external: ['better-sqlite3', 'react-devtools-core'],
+  define: {
+    'process.env.NODE_ENV': '"production"',
+    MANTRA_VERSION: JSON.stringify(pkg.version),
+  },
+  banner: {
+    // Bundled CommonJS dependencies still call require(); give them one.
+    js: "import { createRequire as __mantraCreateRequire } from 'node:module'; const require = __mantraCreateRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+});

@@ -1,0 +1,68 @@
+/**
+ * The normalized model every assistant's adapter produces and every screen reads.
+ * Adapters turn their own log shapes into these; nothing downstream knows which assistant wrote a row.
+ */
+
+export const AGENTS = ['claude', 'codex', 'gemini', 'antigravity', 'cursor'] as const;
+export type Agent = (typeof AGENTS)[number];
+
+export const MESSAGE_KINDS = ['prompt', 'reply', 'thinking', 'tool-call', 'tool-result', 'summary', 'system'] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+
+export type Role = 'user' | 'assistant' | 'system' | 'tool';
+
+/** One message as an adapter emits it, before the store gives it a seq and a row id. */
+export interface ParsedMessage {
+  /** Source-native id (Claude: entry uuid, with `#n` for the n-th block after the first of one line). */
+  sourceId: string;
+  /** Source-native parent id (Claude: parentUuid / logicalParentUuid), null at a root. */
+  parentId: string | null;
+  /** Epoch milliseconds; null when the entry carried no parseable timestamp. */
+  timestamp: number | null;
+  role: Role;
+  kind: MessageKind;
+  /** Display text, already capped (see MAX_TEXT_CHARS); never contains raw base64 images. */
+  text: string;
+  /** For tool-call and tool-result: the tool's name (a result inherits it from its call). */
+  toolName: string | null;
+  /** For tool-call: the call's input as JSON text (capped). */
+  toolInput: string | null;
+  /** Pairs a tool-call with its tool-result (Claude: tool_use id). */
+  toolUseId: string | null;
+  /** Absolute or session-relative paths this message reads or writes. */
+  files: string[];
+  isError: boolean;
+  /** True for sub-agent messages that sit inline in a main transcript (Claude 1.0.x). */
+  isSidechain: boolean;
+  /** Finer source type, e.g. `compact_boundary`, `api_error`, `local_command`; null when none. */
+  subtype: string | null;
+  /**
+   * Structured payload later features need (edit results with their patches and original contents), as JSON text.
+   * Capped like toolInput; null when there is nothing worth keeping.
+   */
+  data: string | null;
+  /** Byte offset of the source line this message came from. */
+  byteOffset: number;
+}
+
+/** What an adapter learns about a session besides its messages. Later values win over earlier ones. */
+export interface SessionMeta {
+  id: string;
+  agent: Agent;
+  /** Session this one is a sub-agent of, when it is one. */
+  parentId: string | null;
+  project: string | null;
+  gitBranch: string | null;
+  /** Summary/title the assistant generated or the user set (`summary`, `ai-title`, `custom-title`). */
+  summary: string | null;
+}
+
+/** Caps applied at parse time: the index keeps content browsable without copying megabyte outputs verbatim. */
+export const MAX_TEXT_CHARS = 256 * 1024;
+export const MAX_TOOL_INPUT_CHARS = 1024 * 1024;
+export const MAX_DATA_CHARS = 2 * 1024 * 1024;
+
+/** Compaction markers on the scrubber: boundaries and the summaries that follow them. */
+export function isCompaction(m: { kind: MessageKind; subtype: string | null }): boolean {
+  return m.kind === 'summary' || m.subtype === 'compact_boundary' || m.subtype === 'microcompact_boundary';
+}

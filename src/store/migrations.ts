@@ -1,0 +1,114 @@
+/**
+ * The schema as a ladder: migrations[i] takes a database from user_version i to i + 1.
+ * Each step runs in one transaction together with its version bump, so a crash leaves either the old or
+ * the new version, never half of one. Append new steps; never edit a step that has shipped.
+ */
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  readonly description: string;
+  readonly up: (db: Database.Database) => void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    description: 'sessions, messages and the source files they were read from',
+    up(db) {
+      db.exec(`
+        CREATE TABLE session (
+          id            TEXT PRIMARY KEY,
+          agent         TEXT NOT NULL,
+          parent_id     TEXT,
+          project       TEXT,
+          title         TEXT,
+          summary       TEXT,
+          git_branch    TEXT,
+          started_at    INTEGER,
+          updated_at    INTEGER,
+          message_count INTEGER NOT NULL DEFAULT 0
+        ) STRICT;
+        CREATE INDEX session_recent  ON session(updated_at DESC, id);
+        CREATE INDEX session_agent   ON session(agent, updated_at DESC);
+        CREATE INDEX session_project ON session(project, updated_at DESC);
+        CREATE INDEX session_parent  ON session(parent_id);
+
+        -- One row per file an adapter reads. The stored offset is where the next read starts; it is written in the
+        -- same transaction as the messages read up to it, so the index never holds half a batch.
+        CREATE TABLE source_file (
+          id         INTEGER PRIMARY KEY,
+          path       TEXT NOT NULL UNIQUE,
+          agent      TEXT NOT NULL,
+          dev        INTEGER NOT NULL DEFAULT 0,
+          ino        INTEGER NOT NULL DEFAULT 0,
+          size       INTEGER NOT NULL DEFAULT 0,
+          mtime_ms   INTEGER NOT NULL DEFAULT 0,
+          read_offset INTEGER NOT NULL DEFAULT 0,
+          head_hash  TEXT,
+          state      TEXT,
+          gone       INTEGER NOT NULL DEFAULT 0,
+          indexed_at INTEGER
+        ) STRICT;
+
+        CREATE TABLE session_source (
+          session_id     TEXT NOT NULL REFERENCES session(id) ON DELETE CASCADE,
+          source_file_id INTEGER NOT NULL REFERENCES source_file(id) ON DELETE CASCADE,
+          PRIMARY KEY (session_id, source_file_id)
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TABLE message (
+          id             INTEGER PRIMARY KEY,
+          session_id     TEXT NOT NULL REFERENCES session(id) ON DELETE CASCADE,
+          seq            INTEGER NOT NULL,
+          source_id      TEXT NOT NULL,
+          parent_id      TEXT,
+          timestamp      INTEGER,
+          role           TEXT NOT NULL,
+          kind           TEXT NOT NULL,
+          text           TEXT NOT NULL,
+          tool_name      TEXT,
+          tool_input     TEXT,
+          tool_use_id    TEXT,
+          files          TEXT,
+          is_error       INTEGER NOT NULL DEFAULT 0,
+          is_sidechain   INTEGER NOT NULL DEFAULT 0,
+          subtype        TEXT,
+          data           TEXT,
+          source_file_id INTEGER NOT NULL REFERENCES source_file(id),
+          byte_offset    INTEGER NOT NULL
+        ) STRICT;
+        CREATE UNIQUE INDEX message_seq    ON message(session_id, seq);
+        CREATE UNIQUE INDEX message_source ON message(session_id, source_id);
+        CREATE INDEX message_tool_use      ON message(session_id, tool_use_id) WHERE tool_use_id IS NOT NULL;
+        CREATE INDEX message_from_file     ON message(source_file_id);
+      `);
+    },
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export class SchemaTooNewError extends Error {
+  constructor(
+    readonly found: number,
+    readonly supported: number,
+    path: string,
+  ) {
+    super(
+      `the index at ${path} has schema version ${found}, but this mantra-tui understands up to ${supported}. ` +
+        `Upgrade mantra-tui, or point --db at another file.`,
+    );
+  }
+}
+
+/** Brings `db` up to `target` (default: the newest version) one step at a time. */
+export function migrate(db: Database.Database, path: string, target = SCHEMA_VERSION): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) throw new SchemaTooNewError(current, SCHEMA_VERSION, path);
+  for (let version = current; version < target; version++) {
+    const step = MIGRATIONS[version];
+    db.transaction(() => {
+      step.up(db);
+      db.pragma(`user_version = ${version + 1}`);
+    }).immediate();
+  }
+}

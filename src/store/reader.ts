@@ -1,0 +1,215 @@
+/** Read side of the index: typed rows for the screens and the CLI. Every query is windowed or aggregated. */
+import type Database from 'better-sqlite3';
+import type { Agent, MessageKind, Role } from '../model.js';
+import type { MessageRow, ScrubBucket, SessionFilter, SessionRow, TimelineReader } from './rows.js';
+import { StatementCache } from './statements.js';
+
+interface SessionRecord {
+  id: string;
+  agent: string;
+  parent_id: string | null;
+  project: string | null;
+  title: string | null;
+  summary: string | null;
+  git_branch: string | null;
+  started_at: number | null;
+  updated_at: number | null;
+  message_count: number;
+  child_count: number;
+  source_files: string | null;
+}
+
+interface MessageRecord {
+  id: number;
+  session_id: string;
+  seq: number;
+  source_id: string;
+  parent_id: string | null;
+  timestamp: number | null;
+  role: string;
+  kind: string;
+  text: string;
+  tool_name: string | null;
+  tool_input: string | null;
+  tool_use_id: string | null;
+  files: string | null;
+  is_error: number;
+  is_sidechain: number;
+  subtype: string | null;
+  data: string | null;
+  source_path: string;
+  byte_offset: number;
+}
+
+const SESSION_COLUMNS = `
+  s.id, s.agent, s.parent_id, s.project, s.title, s.summary, s.git_branch, s.started_at, s.updated_at,
+  s.message_count,
+  (SELECT count(*) FROM session c WHERE c.parent_id = s.id) AS child_count,
+  (SELECT json_group_array(f.path) FROM session_source ss JOIN source_file f ON f.id = ss.source_file_id
+    WHERE ss.session_id = s.id) AS source_files`;
+
+const MESSAGE_COLUMNS = `
+  m.id, m.session_id, m.seq, m.source_id, m.parent_id, m.timestamp, m.role, m.kind, m.text, m.tool_name,
+  m.tool_input, m.tool_use_id, m.files, m.is_error, m.is_sidechain, m.subtype, m.data,
+  f.path AS source_path, m.byte_offset`;
+
+function rowToSession(r: SessionRecord): SessionRow {
+  return {
+    id: r.id,
+    agent: r.agent as Agent,
+    parentId: r.parent_id,
+    project: r.project,
+    title: r.title,
+    summary: r.summary,
+    gitBranch: r.git_branch,
+    startedAt: r.started_at,
+    updatedAt: r.updated_at,
+    messageCount: r.message_count,
+    childCount: r.child_count,
+    sourceFiles: r.source_files ? (JSON.parse(r.source_files) as string[]) : [],
+  };
+}
+
+function rowToMessage(r: MessageRecord): MessageRow {
+  return {
+    id: r.id,
+    sessionId: r.session_id,
+    seq: r.seq,
+    sourceId: r.source_id,
+    parentId: r.parent_id,
+    timestamp: r.timestamp,
+    role: r.role as Role,
+    kind: r.kind as MessageKind,
+    text: r.text,
+    toolName: r.tool_name,
+    toolInput: r.tool_input,
+    toolUseId: r.tool_use_id,
+    files: r.files ? (JSON.parse(r.files) as string[]) : [],
+    isError: r.is_error !== 0,
+    isSidechain: r.is_sidechain !== 0,
+    subtype: r.subtype,
+    data: r.data,
+    sourceFile: r.source_path,
+    byteOffset: r.byte_offset,
+  };
+}
+
+/** Filter → WHERE clause with named parameters. Built from a fixed set of fragments, so it caches well. */
+function filterClause(filter: SessionFilter): { where: string; params: Record<string, unknown> } {
+  const parts: string[] = [];
+  const params: Record<string, unknown> = {};
+  if (!filter.includeChildren) parts.push('s.parent_id IS NULL');
+  if (filter.agent) {
+    parts.push('s.agent = @agent');
+    params.agent = filter.agent;
+  }
+  if (filter.project) {
+    // A project is a directory: sessions started in it or anywhere below it belong to it.
+    parts.push("(s.project = @project OR substr(s.project, 1, length(@project) + 1) = @project || '/')");
+    params.project = filter.project.replace(/\/+$/, '') || '/';
+  }
+  return { where: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
+}
+
+export class StoreReader implements TimelineReader {
+  private readonly statements: StatementCache;
+
+  constructor(readonly db: Database.Database) {
+    this.statements = new StatementCache(db);
+  }
+
+  countSessions(filter: SessionFilter = {}): number {
+    const { where, params } = filterClause(filter);
+    const row = this.statements.get(`SELECT count(*) AS n FROM session s ${where}`).get(params) as { n: number };
+    return row.n;
+  }
+
+  listSessions(filter: SessionFilter, offset: number, limit: number): SessionRow[] {
+    const { where, params } = filterClause(filter);
+    const sql = `SELECT ${SESSION_COLUMNS} FROM session s ${where}
+      ORDER BY s.updated_at DESC NULLS LAST, s.id LIMIT @limit OFFSET @offset`;
+    const rows = this.statements.get(sql).all({ ...params, limit, offset }) as SessionRecord[];
+    return rows.map(rowToSession);
+  }
+
+  getSession(id: string): SessionRow | undefined {
+    const row = this.statements.get(`SELECT ${SESSION_COLUMNS} FROM session s WHERE s.id = ?`).get(id) as
+      | SessionRecord
+      | undefined;
+    return row && rowToSession(row);
+  }
+
+  /** Sessions whose id starts with `prefix` (at most `limit`), for `show SESSION` with a short id. */
+  findSessionsByPrefix(prefix: string, limit = 2): SessionRow[] {
+    const rows = this.statements
+      .get(`SELECT ${SESSION_COLUMNS} FROM session s WHERE s.id >= @prefix AND s.id < @prefix || char(1114111)
+            ORDER BY s.id LIMIT @limit`)
+      .all({ prefix, limit }) as SessionRecord[];
+    return rows.map(rowToSession);
+  }
+
+  getMessage(sessionId: string, seq: number): MessageRow | undefined {
+    const row = this.statements
+      .get(`SELECT ${MESSAGE_COLUMNS} FROM message m JOIN source_file f ON f.id = m.source_file_id
+            WHERE m.session_id = ? AND m.seq = ?`)
+      .get(sessionId, seq) as MessageRecord | undefined;
+    return row && rowToMessage(row);
+  }
+
+  getMessages(sessionId: string, fromSeq: number, limit: number): MessageRow[] {
+    const rows = this.statements
+      .get(`SELECT ${MESSAGE_COLUMNS} FROM message m JOIN source_file f ON f.id = m.source_file_id
+            WHERE m.session_id = ? AND m.seq >= ? ORDER BY m.seq LIMIT ?`)
+      .all(sessionId, fromSeq, limit) as MessageRecord[];
+    return rows.map(rowToMessage);
+  }
+
+  /** Iterates a whole session in seq order without holding it in memory (exports, `show`). */
+  *iterateMessages(sessionId: string, pageSize = 500): Generator<MessageRow> {
+    let next = 1;
+    for (;;) {
+      const page = this.getMessages(sessionId, next, pageSize);
+      if (page.length === 0) return;
+      yield* page;
+      next = page[page.length - 1].seq + 1;
+    }
+  }
+
+  getScrubBuckets(sessionId: string, buckets: number): ScrubBucket[] {
+    const session = this.statements
+      .get('SELECT message_count AS n FROM session WHERE id = ?')
+      .get(sessionId) as { n: number } | undefined;
+    const width = Math.max(1, Math.floor(buckets));
+    const out: { toolCalls: number; errors: number; compactions: number; messages: number }[] = Array.from({ length: width }, () => ({ toolCalls: 0, errors: 0, compactions: 0, messages: 0 }));
+    const total = session?.n ?? 0;
+    if (total === 0) return out;
+    // One pass over the session's index entries, aggregated in SQLite: O(n) but without materialising rows in JS.
+    const rows = this.statements
+      .get(`SELECT CAST(((seq - 1) * @width) / @total AS INTEGER) AS bucket,
+              count(*) AS messages,
+              sum(kind = 'tool-call') AS tool_calls,
+              sum(is_error) AS errors,
+              sum(kind = 'summary' OR subtype IN ('compact_boundary', 'microcompact_boundary')) AS compactions
+            FROM message WHERE session_id = @sessionId GROUP BY bucket`)
+      .all({ sessionId, width, total }) as { bucket: number; messages: number; tool_calls: number; errors: number; compactions: number }[];
+    for (const r of rows) {
+      const b = out[Math.min(width - 1, Math.max(0, r.bucket))];
+      b.messages += r.messages;
+      b.toolCalls += r.tool_calls;
+      b.errors += r.errors;
+      b.compactions += r.compactions;
+    }
+    return out;
+  }
+
+  /** Per-file ingest bookkeeping, for staleness checks. */
+  sourceFileStates(): Map<string, { size: number; mtimeMs: number; ino: number }> {
+    const rows = this.statements.get('SELECT path, size, mtime_ms, ino FROM source_file').all() as {
+      path: string;
+      size: number;
+      mtime_ms: number;
+      ino: number;
+    }[];
+    return new Map(rows.map((r) => [r.path, { size: r.size, mtimeMs: r.mtime_ms, ino: r.ino }]));
+  }
+}

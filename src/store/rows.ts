@@ -1,0 +1,74 @@
+/** Typed rows as the store hands them out. Readonly: screens never mutate what the store returned. */
+import type { Agent, MessageKind, Role } from '../model.js';
+
+export interface SessionRow {
+  readonly id: string;
+  readonly agent: Agent;
+  /** Set for sub-agent (sidechain) sessions: the session that spawned them. */
+  readonly parentId: string | null;
+  readonly project: string | null;
+  /** The first real user prompt (one line, trimmed); null when the session has none yet. */
+  readonly title: string | null;
+  /** Title the assistant generated or the user set, when the log has one. */
+  readonly summary: string | null;
+  readonly gitBranch: string | null;
+  /** Epoch ms. */
+  readonly startedAt: number | null;
+  readonly updatedAt: number | null;
+  readonly messageCount: number;
+  /** Sub-agent sessions spawned by this one. */
+  readonly childCount: number;
+  /** Source files this session was read from. */
+  readonly sourceFiles: readonly string[];
+}
+
+export interface MessageRow {
+  readonly id: number;
+  readonly sessionId: string;
+  /** 1-based position in the session's timeline. */
+  readonly seq: number;
+  readonly sourceId: string;
+  readonly parentId: string | null;
+  readonly timestamp: number | null;
+  readonly role: Role;
+  readonly kind: MessageKind;
+  readonly text: string;
+  readonly toolName: string | null;
+  readonly toolInput: string | null;
+  readonly toolUseId: string | null;
+  readonly files: readonly string[];
+  readonly isError: boolean;
+  readonly isSidechain: boolean;
+  readonly subtype: string | null;
+  readonly data: string | null;
+  readonly sourceFile: string;
+  readonly byteOffset: number;
+}
+
+/** One cell of the scrubber: what happens in the slice of the session it stands for. */
+export interface ScrubBucket {
+  readonly toolCalls: number;
+  readonly errors: number;
+  readonly compactions: number;
+  readonly messages: number;
+}
+
+export interface SessionFilter {
+  readonly agent?: Agent;
+  readonly project?: string;
+  /** Include sub-agent sessions (default false in the TUI list, true for the CLI). */
+  readonly includeChildren?: boolean;
+}
+
+/** What the screens need from the index. The Store implements it; component tests can build one by hand. */
+export interface TimelineReader {
+  countSessions(filter?: SessionFilter): number;
+  /** Newest first (updatedAt desc, then id). */
+  listSessions(filter: SessionFilter, offset: number, limit: number): SessionRow[];
+  getSession(id: string): SessionRow | undefined;
+  getMessage(sessionId: string, seq: number): MessageRow | undefined;
+  /** Messages with seq in [fromSeq, fromSeq + limit). */
+  getMessages(sessionId: string, fromSeq: number, limit: number): MessageRow[];
+  /** The session split into `buckets` equal slices of seq, in order. */
+  getScrubBuckets(sessionId: string, buckets: number): ScrubBucket[];
+}

@@ -1,0 +1,233 @@
+/**
+ * Write side of the index. Only the ingester writes, through one of these, so there is one writer per database.
+ * Callers group work in `transaction()`; the messages of a batch and the source offset they reach are committed
+ * together, which is what makes a killed ingest resume exactly where its last commit left off.
+ */
+import type Database from 'better-sqlite3';
+import type { Agent, ParsedMessage } from '../model.js';
+import { StatementCache } from './statements.js';
+
+export interface SourceFileState {
+  readonly id: number;
+  readonly path: string;
+  readonly agent: Agent;
+  readonly dev: number;
+  readonly ino: number;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly readOffset: number;
+  readonly headHash: string | null;
+  /** Adapter-owned JSON (what it must remember between passes). */
+  readonly state: string | null;
+  readonly gone: boolean;
+}
+
+export interface SessionUpsert {
+  readonly id: string;
+  readonly agent: Agent;
+  readonly parentId?: string | null;
+  readonly project?: string | null;
+  readonly gitBranch?: string | null;
+}
+
+interface SourceFileRecord {
+  id: number;
+  path: string;
+  agent: string;
+  dev: number;
+  ino: number;
+  size: number;
+  mtime_ms: number;
+  read_offset: number;
+  head_hash: string | null;
+  state: string | null;
+  gone: number;
+}
+
+function rowToSourceFile(r: SourceFileRecord): SourceFileState {
+  return {
+    id: r.id,
+    path: r.path,
+    agent: r.agent as Agent,
+    dev: r.dev,
+    ino: r.ino,
+    size: r.size,
+    mtimeMs: r.mtime_ms,
+    readOffset: r.read_offset,
+    headHash: r.head_hash,
+    state: r.state,
+    gone: r.gone !== 0,
+  };
+}
+
+export class IndexWriter {
+  private readonly statements: StatementCache;
+
+  constructor(readonly db: Database.Database) {
+    this.statements = new StatementCache(db);
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  getSourceFile(path: string): SourceFileState | undefined {
+    const row = this.statements.get('SELECT * FROM source_file WHERE path = ?').get(path) as SourceFileRecord | undefined;
+    return row && rowToSourceFile(row);
+  }
+
+  listSourceFiles(agent: Agent): SourceFileState[] {
+    const rows = this.statements.get('SELECT * FROM source_file WHERE agent = ?').all(agent) as SourceFileRecord[];
+    return rows.map(rowToSourceFile);
+  }
+
+  /** Returns the file's row, creating it (offset 0) when new. */
+  ensureSourceFile(path: string, agent: Agent): SourceFileState {
+    this.statements.get('INSERT INTO source_file (path, agent) VALUES (?, ?) ON CONFLICT(path) DO NOTHING').run(path, agent);
+    return this.getSourceFile(path)!;
+  }
+
+  saveSourceFile(f: Omit<SourceFileState, 'path' | 'agent'>): void {
+    this.statements
+      .get(`UPDATE source_file SET dev = @dev, ino = @ino, size = @size, mtime_ms = @mtimeMs, read_offset = @readOffset,
+              head_hash = @headHash, state = @state, gone = @gone, indexed_at = @now WHERE id = @id`)
+      .run({ ...f, gone: f.gone ? 1 : 0, now: Date.now() });
+  }
+
+  markSourceGone(id: number): void {
+    this.statements.get('UPDATE source_file SET gone = 1 WHERE id = ?').run(id);
+  }
+
+  /**
+   * Forgets what was read from a file (it was rewritten or truncated), so it can be read again from the start.
+   * Sessions keep their other files' messages; their seq numbers are closed up again.
+   */
+  resetSourceFile(id: number): void {
+    const sessions = this.statements
+      .get('SELECT DISTINCT session_id AS id FROM message WHERE source_file_id = ?')
+      .all(id) as { id: string }[];
+    this.statements.get('DELETE FROM message WHERE source_file_id = ?').run(id);
+    this.statements.get('UPDATE source_file SET read_offset = 0, state = NULL, head_hash = NULL WHERE id = ?').run(id);
+    for (const { id: sessionId } of sessions) this.renumber(sessionId);
+  }
+
+  private renumber(sessionId: string): void {
+    // Two steps through negative numbers so the UNIQUE(session_id, seq) index never sees a collision.
+    this.statements
+      .get(`UPDATE message SET seq = -ranked.n
+            FROM (SELECT id, row_number() OVER (ORDER BY seq) AS n FROM message WHERE session_id = ?) AS ranked
+            WHERE message.id = ranked.id`)
+      .run(sessionId);
+    this.statements.get('UPDATE message SET seq = -seq WHERE session_id = ? AND seq < 0').run(sessionId);
+    this.refreshSessionStats(sessionId);
+  }
+
+  /** Recomputes count and time range from the messages themselves. */
+  refreshSessionStats(sessionId: string): void {
+    this.statements
+      .get(`UPDATE session SET
+              message_count = (SELECT count(*) FROM message WHERE session_id = @id),
+              started_at = (SELECT min(timestamp) FROM message WHERE session_id = @id),
+              updated_at = (SELECT max(timestamp) FROM message WHERE session_id = @id)
+            WHERE id = @id`)
+      .run({ id: sessionId });
+  }
+
+  upsertSession(s: SessionUpsert, sourceFileId: number): void {
+    this.statements
+      .get(`INSERT INTO session (id, agent, parent_id, project, git_branch) VALUES (@id, @agent, @parentId, @project, @gitBranch)
+            ON CONFLICT(id) DO UPDATE SET
+              parent_id = coalesce(session.parent_id, excluded.parent_id),
+              project = coalesce(session.project, excluded.project),
+              git_branch = coalesce(excluded.git_branch, session.git_branch)`)
+      .run({ parentId: null, project: null, gitBranch: null, ...s });
+    this.statements
+      .get('INSERT OR IGNORE INTO session_source (session_id, source_file_id) VALUES (?, ?)')
+      .run(s.id, sourceFileId);
+  }
+
+  setSessionTitleIfMissing(sessionId: string, title: string): void {
+    this.statements.get('UPDATE session SET title = ? WHERE id = ? AND title IS NULL').run(title, sessionId);
+  }
+
+  setSessionSummary(sessionId: string, summary: string): void {
+    this.statements.get('UPDATE session SET summary = ? WHERE id = ?').run(summary, sessionId);
+  }
+
+  nextSeq(sessionId: string): number {
+    const row = this.statements.get('SELECT max(seq) AS s FROM message WHERE session_id = ?').get(sessionId) as {
+      s: number | null;
+    };
+    return (row.s ?? 0) + 1;
+  }
+
+  hasMessage(sessionId: string, sourceId: string): boolean {
+    return this.statements.get('SELECT 1 FROM message WHERE session_id = ? AND source_id = ?').get(sessionId, sourceId) !== undefined;
+  }
+
+  toolNameFor(sessionId: string, toolUseId: string): string | null {
+    const row = this.statements
+      .get("SELECT tool_name FROM message WHERE session_id = ? AND tool_use_id = ? AND kind = 'tool-call' LIMIT 1")
+      .get(sessionId, toolUseId) as { tool_name: string | null } | undefined;
+    return row?.tool_name ?? null;
+  }
+
+  /**
+   * Appends messages to a session in order, numbering them from `firstSeq`. A message whose source id the session
+   * already holds is a duplicate (resumed or forked logs repeat entries) and is dropped; returns how many landed.
+   */
+  appendMessages(sessionId: string, sourceFileId: number, firstSeq: number, messages: readonly ParsedMessage[]): number {
+    const insert = this.statements.get(`INSERT INTO message (session_id, seq, source_id, parent_id, timestamp, role, kind,
+        text, tool_name, tool_input, tool_use_id, files, is_error, is_sidechain, subtype, data, source_file_id, byte_offset)
+      VALUES (@sessionId, @seq, @sourceId, @parentId, @timestamp, @role, @kind, @text, @toolName, @toolInput, @toolUseId,
+        @files, @isError, @isSidechain, @subtype, @data, @sourceFileId, @byteOffset)
+      ON CONFLICT(session_id, source_id) DO NOTHING`);
+    let seq = firstSeq;
+    let minTs: number | null = null;
+    let maxTs: number | null = null;
+    for (const m of messages) {
+      const result = insert.run({
+        sessionId,
+        seq,
+        sourceId: m.sourceId,
+        parentId: m.parentId,
+        timestamp: m.timestamp,
+        role: m.role,
+        kind: m.kind,
+        text: m.text,
+        toolName: m.toolName,
+        toolInput: m.toolInput,
+        toolUseId: m.toolUseId,
+        files: m.files.length ? JSON.stringify(m.files) : null,
+        isError: m.isError ? 1 : 0,
+        isSidechain: m.isSidechain ? 1 : 0,
+        subtype: m.subtype,
+        data: m.data,
+        sourceFileId,
+        byteOffset: m.byteOffset,
+      });
+      if (result.changes === 0) continue;
+      seq++;
+      if (m.timestamp !== null) {
+        if (minTs === null || m.timestamp < minTs) minTs = m.timestamp;
+        if (maxTs === null || m.timestamp > maxTs) maxTs = m.timestamp;
+      }
+    }
+    const added = seq - firstSeq;
+    if (added > 0) {
+      this.statements
+        .get(`UPDATE session SET message_count = message_count + @added,
+                started_at = CASE WHEN @minTs IS NULL THEN started_at ELSE min(coalesce(started_at, @minTs), @minTs) END,
+                updated_at = CASE WHEN @maxTs IS NULL THEN updated_at ELSE max(coalesce(updated_at, @maxTs), @maxTs) END
+              WHERE id = @sessionId`)
+        .run({ added, minTs, maxTs, sessionId });
+    }
+    return added;
+  }
+
+  counts(): { sessions: number; messages: number } {
+    const s = this.statements.get('SELECT count(*) AS n FROM session').get() as { n: number };
+    const m = this.statements.get('SELECT count(*) AS n FROM message').get() as { n: number };
+    return { sessions: s.n, messages: m.n };
+  }
+}
