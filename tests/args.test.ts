@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { parseArgs, UsageError } from '../src/cli/args.js';
+
+describe('parseArgs', () => {
+  it.each([
+    [[], { command: 'tui', demo: false }],
+    [['--demo'], { command: 'tui', demo: true }],
+    [['index', '--json'], { command: 'index', json: true }],
+    [['sessions', '--agent', 'claude', '--project=/x'], { command: 'sessions', agent: 'claude', project: '/x' }],
+    [['show', 'abc', '--json', '--db', '/tmp/i.db'], { command: 'show', positionals: ['abc'], json: true, db: '/tmp/i.db' }],
+    [['--claude-dir', '/c', 'index'], { command: 'index', claudeDir: '/c' }],
+    [['--help'], { help: true }],
+    [['-V'], { version: true }],
+  ])('accepts %j', (argv, expected) => {
+    expect(parseArgs(argv)).toMatchObject(expected);
+  });
+
+  it.each([
+    [['nope'], /unknown command/],
+    [['--frob'], /unknown option --frob/],
+    [['sessions', '--agent', 'x'], /unknown agent "x"/],
+    [['show'], /exactly one SESSION/],
+    [['show', 'a', 'b'], /exactly one SESSION/],
+    [['index', 'extra'], /unexpected argument "extra"/],
+    [['index', '--agent', 'claude'], /does not apply to "index"/],
+    [['--json'], /does not apply to the TUI/],
+    [['--db'], /needs a value/],
+    [['--json=1', 'index'], /takes no value/],
+  ])('refuses %j', (argv, message) => {
+    expect(() => parseArgs(argv)).toThrow(UsageError);
+    expect(() => parseArgs(argv)).toThrow(message);
+  });
+});

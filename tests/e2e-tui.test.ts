@@ -1,0 +1,106 @@
+/**
+ * End to end in a real terminal: the built CLI on the demo data inside a detached tmux pane, driven by keys and
+ * read back from the screen. CI=true is removed for the process under test (Ink would draw only its last frame).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TmuxPane } from '../src/bench/tmux.js';
+
+const CLI = path.resolve(__dirname, '../dist/cli.js');
+let home: string;
+let pane: TmuxPane | undefined;
+
+beforeEach(() => {
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'mantra-e2e-'));
+});
+afterEach(() => {
+  pane?.kill();
+  pane = undefined;
+  fs.rmSync(home, { recursive: true, force: true });
+});
+
+/** Position `n/N` from the status line. */
+function position(screen: string): [number, number] | null {
+  const m = screen.match(/\b(\d+)\/(\d+)\b/);
+  return m ? [Number(m[1]), Number(m[2])] : null;
+}
+
+function assertFits(screen: string, cols: number, rows: number): void {
+  const lines = screen.replace(/\n$/, '').split('\n');
+  expect(lines.length).toBeLessThanOrEqual(rows);
+  for (const line of lines) expect([...line].length, line).toBeLessThanOrEqual(cols);
+}
+
+describe.each([
+  [100, 30],
+  [80, 24],
+])('the TUI at %i×%i', (cols, rows) => {
+  it('opens the demo, moves through the list, scrubs a session, shows help, and quits cleanly', () => {
+    pane = new TmuxPane(cols, rows, { HOME: home, XDG_DATA_HOME: path.join(home, 'xdg') });
+    pane.start();
+    pane.run('echo before-mantra');
+    pane.waitFor((s) => s.includes('before-mantra'));
+    pane.run(`node ${CLI} --demo`);
+
+    // The list: newest first, demo sessions with their titles and counts.
+    const list = pane.waitFor((s) => /claude/.test(s) && /sessions?/i.test(s) && !s.includes('before-mantra'), 15_000);
+    assertFits(list, cols, rows);
+    expect(list).toMatch(/›|▶|>/); // a selection marker
+
+    pane.keys('Down');
+    const moved = pane.waitFor((s) => s !== list);
+    expect(moved).not.toEqual(list);
+    pane.keys('Up', 'Enter');
+
+    // The timeline: position 1/N in the status line.
+    const opened = pane.waitFor((s) => position(s)?.[0] === 1);
+    assertFits(opened, cols, rows);
+    const total = position(opened)![1];
+    expect(total).toBeGreaterThan(10);
+
+    pane.keys('Right');
+    pane.waitFor((s) => position(s)?.[0] === 2);
+    pane.keys('l', 'l');
+    pane.waitFor((s) => position(s)?.[0] === 4);
+    pane.keys('h');
+    pane.waitFor((s) => position(s)?.[0] === 3);
+    pane.keys('PageDown');
+    pane.waitFor((s) => position(s)?.[0] === 13);
+    pane.keys('End');
+    const end = pane.waitFor((s) => position(s)?.[0] === total);
+    assertFits(end, cols, rows);
+    pane.keys('Home');
+    pane.waitFor((s) => position(s)?.[0] === 1);
+
+    // Help, generated from the keybinding table.
+    pane.keys('?');
+    const help = pane.waitFor((s) => /help/i.test(s) && /quit/i.test(s));
+    assertFits(help, cols, rows);
+    pane.keys('Escape');
+    pane.waitFor((s) => position(s)?.[0] === 1);
+
+    // Back to the list, then quit: the shell and what was on screen before come back.
+    pane.keys('Escape');
+    pane.waitFor((s) => position(s) === null || /sessions?/i.test(s));
+    pane.keys('q');
+    const after = pane.waitFor((s) => s.includes('before-mantra') && /PROMPT\$ *$/m.test(s.trimEnd()));
+    expect(after).toContain('before-mantra');
+  });
+});
+
+it('follows a resize without overflowing', () => {
+  pane = new TmuxPane(100, 30, { HOME: home, XDG_DATA_HOME: path.join(home, 'xdg') });
+  pane.start();
+  pane.run(`node ${CLI} --demo`);
+  pane.waitFor((s) => /claude/.test(s), 15_000);
+  pane.keys('Enter');
+  pane.waitFor((s) => position(s)?.[0] === 1);
+  pane.resize(80, 24);
+  const small = pane.settle();
+  assertFits(small, 80, 24);
+  expect(position(small)?.[0]).toBe(1);
+  pane.keys('q');
+  pane.waitFor((s) => /PROMPT\$ *$/m.test(s.trimEnd()));
+});
