@@ -66,3 +66,47 @@ export const MAX_DATA_CHARS = 2 * 1024 * 1024;
 export function isCompaction(m: { kind: MessageKind; subtype: string | null }): boolean {
   return m.kind === 'summary' || m.subtype === 'compact_boundary' || m.subtype === 'microcompact_boundary';
 }
+
+/**
+ * Where a checkpoint came from. Each source has its own `data` shape:
+ * - `claude-file-history`: {@link ClaudeFileHistoryData}
+ * - `gemini-checkpoint`: {@link GeminiCheckpointData}
+ */
+export type CheckpointSource = 'claude-file-history' | 'gemini-checkpoint';
+
+/** A Claude Code `file-history-snapshot` line (formats/claude-code.md §10). */
+export interface ClaudeFileHistoryData {
+  /** True for `isSnapshotUpdate` lines, which amend the snapshot of an earlier message. */
+  readonly isSnapshotUpdate: boolean;
+  /** Working directory of the session when the line was written: relative tracked paths are relative to it. */
+  readonly cwd: string | null;
+  /** `<claude dir>/file-history/<sessionId>`: where the backup files live. */
+  readonly backupDir: string;
+  /** Path as recorded → backup; `backupFileName: null` means the file did not exist at that point. */
+  readonly files: Readonly<Record<string, { readonly backupFileName: string | null; readonly version: number | null; readonly backupTime: string | null }>>;
+}
+
+/** A Gemini CLI checkpoint file under `~/.gemini/tmp/<hash>/checkpoints/` (formats/gemini-cli.md). */
+export interface GeminiCheckpointData {
+  /** The checkpoint JSON file itself. */
+  readonly file: string;
+  /** Commit in the shadow repository holding the tree before the tool call, when recorded. */
+  readonly commitHash: string | null;
+  /** The shadow repository's git dir (`~/.gemini/history/<project hash>`), when it exists. */
+  readonly shadowRepo: string | null;
+  /** The project root the shadow repository mirrors. */
+  readonly projectRoot: string | null;
+  /** The tool call the checkpoint was taken before (name and args as recorded). */
+  readonly toolCall: { readonly name: string; readonly args: unknown } | null;
+}
+
+/** A checkpoint as an adapter emits it. */
+export interface ParsedCheckpoint {
+  readonly source: CheckpointSource;
+  /** Source id of the message it belongs to (Claude: the prompt uuid in `messageId`), null when unknown. */
+  readonly messageSourceId: string | null;
+  readonly timestamp: number | null;
+  /** JSON text of the source's data shape. */
+  readonly data: string;
+  readonly byteOffset: number;
+}

@@ -10,6 +10,16 @@ export interface SourceCandidate {
   readonly mtimeMs: number;
 }
 
+/** What `mantra-tui doctor` shows for one assistant: where it looked and what it found there. */
+export interface AdapterDiagnosis {
+  /** Each place looked at, whether it exists, and a note (e.g. which env var or flag chose it). */
+  readonly locations: readonly { readonly path: string; readonly exists: boolean; readonly note?: string }[];
+  /** Source files discovered (what `discover()` returns). */
+  readonly files: number;
+  /** Present but unreadable by design (e.g. encrypted conversations), each with the reason; never guessed at. */
+  readonly unreadable: readonly { readonly path: string; readonly reason: string }[];
+}
+
 export interface Adapter<C extends SourceCandidate = SourceCandidate> {
   readonly agent: Agent;
   /** Where this adapter looks (for messages and `doctor`). */
@@ -18,4 +28,6 @@ export interface Adapter<C extends SourceCandidate = SourceCandidate> {
   discover(): C[];
   /** Reads what is new in one file and writes it through `writer`. Must not throw for bad content. */
   ingest(writer: IndexWriter, candidate: C, stats: IngestStats): void;
+  /** For `doctor`: where this adapter looked and what it found; cheap (listings and stats only). */
+  diagnose(): AdapterDiagnosis;
 }

@@ -83,6 +83,27 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    description: 'checkpoints: file snapshots the assistants recorded (Claude file-history, Gemini checkpoints)',
+    up(db) {
+      db.exec(`
+        -- Evidence of the code's state that an assistant wrote beside its log. The restore planner reads these;
+        -- data is source-specific JSON (see CheckpointSource in model.ts). Rows point back to their source line.
+        CREATE TABLE checkpoint (
+          id                INTEGER PRIMARY KEY,
+          session_id        TEXT NOT NULL REFERENCES session(id) ON DELETE CASCADE,
+          source            TEXT NOT NULL,
+          message_source_id TEXT,
+          timestamp         INTEGER,
+          data              TEXT NOT NULL,
+          source_file_id    INTEGER NOT NULL REFERENCES source_file(id) ON DELETE CASCADE,
+          byte_offset       INTEGER NOT NULL
+        ) STRICT;
+        CREATE UNIQUE INDEX checkpoint_line ON checkpoint(source_file_id, byte_offset, source);
+        CREATE INDEX checkpoint_session ON checkpoint(session_id, timestamp);
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,7 +1,7 @@
 /** Read side of the index: typed rows for the screens and the CLI. Every query is windowed or aggregated. */
 import type Database from 'better-sqlite3';
-import type { Agent, MessageKind, Role } from '../model.js';
-import type { MessageRow, ScrubBucket, SessionFilter, SessionRow, TimelineReader } from './rows.js';
+import type { Agent, CheckpointSource, MessageKind, Role } from '../model.js';
+import type { CheckpointRow, MessageRow, ScrubBucket, SessionFilter, SessionRow, TimelineReader } from './rows.js';
 import { StatementCache } from './statements.js';
 
 interface SessionRecord {
@@ -200,6 +200,34 @@ export class StoreReader implements TimelineReader {
       b.compactions += r.compactions;
     }
     return out;
+  }
+
+  /** A session's checkpoints in the order they were written. */
+  listCheckpoints(sessionId: string): CheckpointRow[] {
+    const rows = this.statements
+      .get(`SELECT c.id, c.session_id, c.source, c.message_source_id, c.timestamp, c.data, f.path AS source_path, c.byte_offset
+            FROM checkpoint c JOIN source_file f ON f.id = c.source_file_id
+            WHERE c.session_id = ? ORDER BY c.source_file_id, c.byte_offset`)
+      .all(sessionId) as {
+      id: number;
+      session_id: string;
+      source: string;
+      message_source_id: string | null;
+      timestamp: number | null;
+      data: string;
+      source_path: string;
+      byte_offset: number;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      sessionId: r.session_id,
+      source: r.source as CheckpointSource,
+      messageSourceId: r.message_source_id,
+      timestamp: r.timestamp,
+      data: r.data,
+      sourceFile: r.source_path,
+      byteOffset: r.byte_offset,
+    }));
   }
 
   /** Per-file ingest bookkeeping, for staleness checks. */

@@ -1,5 +1,5 @@
 /** Typed rows as the store hands them out. Readonly: screens never mutate what the store returned. */
-import type { Agent, MessageKind, Role } from '../model.js';
+import type { Agent, CheckpointSource, MessageKind, Role } from '../model.js';
 
 export interface SessionRow {
   readonly id: string;
@@ -71,4 +71,16 @@ export interface TimelineReader {
   getMessages(sessionId: string, fromSeq: number, limit: number): MessageRow[];
   /** The session split into `buckets` equal slices of seq, in order. */
   getScrubBuckets(sessionId: string, buckets: number): ScrubBucket[];
+}
+
+/** Evidence of file state an assistant recorded; `data` is JSON whose shape depends on `source` (see model.ts). */
+export interface CheckpointRow {
+  readonly id: number;
+  readonly sessionId: string;
+  readonly source: CheckpointSource;
+  readonly messageSourceId: string | null;
+  readonly timestamp: number | null;
+  readonly data: string;
+  readonly sourceFile: string;
+  readonly byteOffset: number;
 }

@@ -4,7 +4,7 @@
  * together, which is what makes a killed ingest resume exactly where its last commit left off.
  */
 import type Database from 'better-sqlite3';
-import type { Agent, ParsedMessage } from '../model.js';
+import type { Agent, ParsedCheckpoint, ParsedMessage } from '../model.js';
 import { StatementCache } from './statements.js';
 
 export interface SourceFileState {
@@ -107,6 +107,7 @@ export class IndexWriter {
       .get('SELECT DISTINCT session_id AS id FROM message WHERE source_file_id = ?')
       .all(id) as { id: string }[];
     this.statements.get('DELETE FROM message WHERE source_file_id = ?').run(id);
+    this.statements.get('DELETE FROM checkpoint WHERE source_file_id = ?').run(id);
     this.statements.get('UPDATE source_file SET read_offset = 0, state = NULL, head_hash = NULL WHERE id = ?').run(id);
     for (const { id: sessionId } of sessions) this.renumber(sessionId);
   }
@@ -223,6 +224,15 @@ export class IndexWriter {
         .run({ added, minTs, maxTs, sessionId });
     }
     return added;
+  }
+
+  /** Records a checkpoint; the same source line recorded twice is kept once. */
+  addCheckpoint(sessionId: string, sourceFileId: number, c: ParsedCheckpoint): void {
+    this.statements
+      .get(`INSERT INTO checkpoint (session_id, source, message_source_id, timestamp, data, source_file_id, byte_offset)
+            VALUES (@sessionId, @source, @messageSourceId, @timestamp, @data, @sourceFileId, @byteOffset)
+            ON CONFLICT(source_file_id, byte_offset, source) DO NOTHING`)
+      .run({ sessionId, sourceFileId, ...c });
   }
 
   counts(): { sessions: number; messages: number } {

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Adapter } from '../adapter.js';
 import { discoverClaude, type ClaudeCandidate } from './discover.js';
 import { ingestClaudeFile } from './ingest.js';
@@ -8,5 +10,16 @@ export function claudeAdapter(root: string): Adapter<ClaudeCandidate> {
     root,
     discover: () => discoverClaude(root),
     ingest: ingestClaudeFile,
+    diagnose() {
+      const projects = path.join(root, 'projects');
+      return {
+        locations: [
+          { path: root, exists: fs.existsSync(root) },
+          { path: projects, exists: fs.existsSync(projects) },
+        ],
+        files: discoverClaude(root).length,
+        unreadable: [],
+      };
+    },
   };
 }
