@@ -110,3 +110,24 @@ export interface ParsedCheckpoint {
   readonly data: string;
   readonly byteOffset: number;
 }
+
+/**
+ * A file change an assistant's tool call made, normalized across assistants. Adapters other than Claude Code store
+ * `{"edits": FileEdit[]}` as the `data` of the tool-call message (Claude keeps its richer `toolUseResult` on the
+ * tool-result, see claude/parse.ts). The edit takes effect at the matching tool-result (same toolUseId) unless that
+ * result is an error; paths are absolute, resolved against the session's working directory when recorded relative.
+ */
+export type FileEdit =
+  /** Whole new contents (create or overwrite). */
+  | { readonly op: 'write'; readonly path: string; readonly content: string }
+  /** Exact string replacement, once or every occurrence. */
+  | { readonly op: 'replace'; readonly path: string; readonly oldText: string; readonly newText: string; readonly replaceAll: boolean }
+  /** A unified diff of one file. */
+  | { readonly op: 'unified-diff'; readonly path: string; readonly diff: string }
+  /** A Codex `apply_patch` body (`*** Begin Patch` … `*** End Patch`): may add, update, move and delete several files. */
+  | { readonly op: 'apply-patch'; readonly patch: string; readonly cwd: string | null }
+  | { readonly op: 'delete'; readonly path: string };
+
+export interface FileEditData {
+  readonly edits: readonly FileEdit[];
+}
