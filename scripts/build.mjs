@@ -3,6 +3,16 @@
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 
+// Ink imports react-devtools-core only when DEV=true. Left external, esbuild would hoist that import to the top of
+// the ESM bundle and every start would fail without the package; an empty module keeps the bundle self-contained.
+const withoutDevtools = {
+  name: 'without-devtools',
+  setup(b) {
+    b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'react-devtools-core', namespace: 'empty' }));
+    b.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'export default { initialize() {}, connectToDevTools() {} };' }));
+  },
+};
+
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 await build({
@@ -19,8 +29,9 @@ await build({
   minify: false,
   sourcemap: false,
   legalComments: 'none',
-  // better-sqlite3 loads a native addon; react-devtools-core is Ink's optional development hook.
-  external: ['better-sqlite3', 'react-devtools-core'],
+  // better-sqlite3 loads a native addon, so it stays a package.
+  external: ['better-sqlite3'],
+  plugins: [withoutDevtools],
   define: {
     'process.env.NODE_ENV': '"production"',
     MANTRA_VERSION: JSON.stringify(pkg.version),

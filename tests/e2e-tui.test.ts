@@ -21,9 +21,10 @@ afterEach(() => {
   fs.rmSync(home, { recursive: true, force: true });
 });
 
-/** Position `n/N` from the status line. */
+/** Position `n/N` from the status line (the last row; message text above it may hold anything). */
 function position(screen: string): [number, number] | null {
-  const m = screen.match(/\b(\d+)\/(\d+)\b/);
+  const rows = screen.replace(/\n+$/, '').split('\n');
+  const m = rows[rows.length - 1].match(/^\s*(\d+)\/(\d+)\b/);
   return m ? [Number(m[1]), Number(m[2])] : null;
 }
 
@@ -103,4 +104,21 @@ it('follows a resize without overflowing', () => {
   expect(position(small)?.[0]).toBe(1);
   pane.keys('q');
   pane.waitFor((s) => /PROMPT\$ *$/m.test(s.trimEnd()));
+});
+
+it('quits on Ctrl-C with the terminal as it was, and draws without colour under NO_COLOR', () => {
+  pane = new TmuxPane(80, 24, { HOME: home, XDG_DATA_HOME: path.join(home, 'xdg') });
+  pane.start();
+  pane.run('echo before-mantra');
+  pane.run(`NO_COLOR=1 node ${CLI} --demo`);
+  pane.waitFor((s) => /claude/.test(s) && !s.includes('before-mantra'), 15_000);
+  // Colour would show as SGR 30–37/90–97 or 38;… sequences; NO_COLOR leaves only bold and inverse.
+  const styled = pane.screenWithEscapes();
+  expect(styled).toMatch(/\u001b\[[0-9;]*7m/); // the selection is still visible, in inverse
+  expect(styled).not.toMatch(/\u001b\[(?:[0-9;]*;)?(?:3[0-7]|9[0-7]|38)[;m]/);
+  pane.keys('Enter');
+  pane.waitFor((s) => position(s)?.[0] === 1);
+  pane.keys('C-c');
+  const after = pane.waitFor((s) => s.includes('before-mantra') && /PROMPT\$ *$/m.test(s.trimEnd()));
+  expect(after).not.toMatch(/claude ·/);
 });

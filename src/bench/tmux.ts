@@ -53,6 +53,11 @@ export class TmuxPane {
     return this.tmux('capture-pane', '-p', '-t', this.name);
   }
 
+  /** The screen with its colours and attributes as escape sequences (capture-pane -e). */
+  screenWithEscapes(): string {
+    return this.tmux('capture-pane', '-p', '-e', '-t', this.name);
+  }
+
   resize(cols: number, rows: number): void {
     this.tmux('resize-window', '-t', this.name, '-x', String(cols), '-y', String(rows));
   }

@@ -1,0 +1,103 @@
+/**
+ * The timeline: one message at a time above a scrubber, like a paused video. A pure view: the caller reads the
+ * message and the scrubber buckets from the index and lays the body out (see message-body.ts).
+ */
+import React from 'react';
+import { Box } from 'ink';
+import type { MessageRow, ScrubBucket, SessionRow } from '../store/rows.js';
+import { agentLabel, dateTime, displayPath, shortTime } from './format.js';
+import { footerHints } from './keys.js';
+import { KIND_LABELS, kindRole, type BodyRow } from './message-body.js';
+import { Row, whileFits, type Span } from './Row.js';
+import { barCells, markerCells, runs } from './scrubber.js';
+import { cellWidth, oneLine } from './text.js';
+
+/** Screen rows that are not the message body: header, message line, markers, bar, status. */
+export const TIMELINE_CHROME_ROWS = 5;
+
+export function timelineBodyHeight(screenRows: number): number {
+  return Math.max(1, screenRows - TIMELINE_CHROME_ROWS);
+}
+
+/** Width of the scrubber bar between the two time labels. */
+export function scrubberWidth(screenColumns: number, session: SessionRow | undefined): number {
+  const [left, right] = timeLabels(session);
+  return Math.max(4, screenColumns - cellWidth(left) - cellWidth(right) - 4);
+}
+
+function timeLabels(session: SessionRow | undefined): [string, string] {
+  const start = session?.startedAt ?? null;
+  return [shortTime(start, start), shortTime(session?.updatedAt ?? null, start)];
+}
+
+export interface TimelineViewProps {
+  readonly width: number;
+  readonly height: number;
+  readonly session: SessionRow | undefined;
+  readonly message: MessageRow | undefined;
+  readonly seq: number;
+  /** Body rows already laid out for the pane width. */
+  readonly body: readonly BodyRow[];
+  readonly scroll: number;
+  readonly buckets: readonly ScrubBucket[];
+  readonly progress?: string | null;
+  readonly home?: string;
+}
+
+function headerSpans(session: SessionRow | undefined, home: string | undefined): Span[] {
+  if (!session) return [{ text: ' session not found', role: 'status.error' }];
+  const parts: Span[] = [
+    { text: ` ${agentLabel(session.agent)}`, role: 'header' },
+    { text: ` · ${displayPath(session.project, home)}`, role: 'text.secondary' },
+  ];
+  if (session.gitBranch) parts.push({ text: ` · ${session.gitBranch}`, role: 'text.secondary' });
+  parts.push({ text: ` · ${oneLine(session.title ?? session.summary ?? '')}` });
+  return parts;
+}
+
+function messageLine(m: MessageRow | undefined): Span[] {
+  if (!m) return [{ text: ' (no message here)', role: 'text.secondary' }];
+  const spans: Span[] = [{ text: ` ${KIND_LABELS[m.kind]}`, role: kindRole(m.kind) }];
+  if (m.toolName) spans.push({ text: ` ${m.toolName}`, role: 'kind.tool' });
+  if (m.isError) spans.push({ text: ' ✗ error', role: 'status.error' });
+  if (m.isSidechain) spans.push({ text: ' (sub-agent)', role: 'text.secondary' });
+  if (m.files.length) spans.push({ text: `  ${m.files.slice(0, 3).join(', ')}${m.files.length > 3 ? ', …' : ''}`, role: 'text.secondary' });
+  return spans;
+}
+
+export function TimelineView(p: TimelineViewProps): React.JSX.Element {
+  const bodyHeight = timelineBodyHeight(p.height);
+  const count = p.session?.messageCount ?? 0;
+  const [left, right] = timeLabels(p.session);
+  const barWidth = scrubberWidth(p.width, p.session);
+  const pad = ' '.repeat(cellWidth(left) + 2);
+  const rows: React.JSX.Element[] = [];
+  for (let i = 0; i < bodyHeight; i++) {
+    const r = p.body[p.scroll + i];
+    rows.push(<Row key={i} width={p.width} spans={r ? [{ text: ' ' }, { text: r.text, role: r.role }] : []} />);
+  }
+  const m = p.message;
+  const more = p.body.length - p.scroll - bodyHeight;
+  const status: Span[] = [
+    { text: ` ${p.seq}/${count}` },
+    { text: `  ${dateTime(m?.timestamp ?? null)}` },
+    { text: `  ${m?.role ?? ''}` },
+    { text: m?.toolName ? `  ${m.toolName}` : '' },
+    { text: more > 0 ? `  ↓${more}` : '' },
+    { text: p.progress ? `  ${p.progress}` : '' },
+    { text: `   ${footerHints('timeline')}` },
+  ];
+  return (
+    <Box flexDirection="column" width={p.width} height={p.height}>
+      <Row width={p.width} spans={headerSpans(p.session, p.home)} />
+      <Row width={p.width} spans={messageLine(m)} />
+      {rows}
+      <Row width={p.width} spans={[{ text: pad }, ...runs(markerCells(p.buckets.slice(0, barWidth)))]} />
+      <Row
+        width={p.width}
+        spans={[{ text: ` ${left} `, role: 'text.secondary' }, ...runs(barCells(barWidth, p.seq, count)), { text: ` ${right}`, role: 'text.secondary' }]}
+      />
+      <Row width={p.width} role="status" spans={whileFits(status, p.width)} />
+    </Box>
+  );
+}

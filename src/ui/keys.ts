@@ -1,0 +1,187 @@
+/**
+ * Keybindings are data. One table drives key dispatch, the footer hints and the `?` help screen, so they can never
+ * disagree. Resolving a key is pure: (screen, key) → command; applying the command is the screens' business.
+ */
+
+/** The screens a key can be pressed in; the top of the context stack decides which bindings apply. */
+export type ScreenKind = 'list' | 'timeline' | 'help';
+
+export type CommandId =
+  | 'app.quit'
+  | 'app.help'
+  | 'list.up'
+  | 'list.down'
+  | 'list.pageUp'
+  | 'list.pageDown'
+  | 'list.top'
+  | 'list.bottom'
+  | 'list.open'
+  | 'timeline.prev'
+  | 'timeline.next'
+  | 'timeline.back10'
+  | 'timeline.forward10'
+  | 'timeline.first'
+  | 'timeline.last'
+  | 'timeline.scrollUp'
+  | 'timeline.scrollDown'
+  | 'timeline.fold'
+  | 'timeline.back'
+  | 'help.close'
+  | 'help.scrollUp'
+  | 'help.scrollDown';
+
+export interface Binding {
+  readonly command: CommandId;
+  /** Key names as produced by `keyName`: `up`, `S-right`, `pagedown`, `home`, `enter`, `esc`, `C-c`, `g`, `G`, `?`. */
+  readonly keys: readonly string[];
+  readonly description: string;
+  /** Screens it applies in; `global` bindings apply everywhere unless the screen binds the same key itself. */
+  readonly screens: readonly ScreenKind[] | 'global';
+  /** Shown in the footer of these screens: what it does, in a word or two. */
+  readonly footer?: string;
+  /** Keys as the footer shows them, when not the first key's label (`↑↓` for a pair of bindings). */
+  readonly footerKeys?: string;
+}
+
+export const BINDINGS: readonly Binding[] = [
+  { command: 'list.up', keys: ['up', 'k'], description: 'previous session', screens: ['list'] },
+  { command: 'list.down', keys: ['down', 'j'], description: 'next session', screens: ['list'], footer: 'move', footerKeys: '↑↓' },
+  { command: 'list.pageUp', keys: ['pageup'], description: 'one page up', screens: ['list'] },
+  { command: 'list.pageDown', keys: ['pagedown'], description: 'one page down', screens: ['list'] },
+  { command: 'list.top', keys: ['g', 'home'], description: 'newest session', screens: ['list'] },
+  { command: 'list.bottom', keys: ['G', 'end'], description: 'oldest session', screens: ['list'] },
+  { command: 'list.open', keys: ['enter', 'right', 'l'], description: 'open the session’s timeline', screens: ['list'], footer: 'open' },
+
+  { command: 'timeline.prev', keys: ['left', 'h'], description: 'step back one message', screens: ['timeline'], footer: 'step', footerKeys: '←→' },
+  { command: 'timeline.next', keys: ['right', 'l'], description: 'step forward one message', screens: ['timeline'] },
+  { command: 'timeline.back10', keys: ['S-left', 'pageup'], description: 'step back ten messages', screens: ['timeline'] },
+  { command: 'timeline.forward10', keys: ['S-right', 'pagedown'], description: 'step forward ten messages', screens: ['timeline'], footer: '±10', footerKeys: 'PgUp/PgDn' },
+  { command: 'timeline.first', keys: ['home', 'g'], description: 'first message', screens: ['timeline'] },
+  { command: 'timeline.last', keys: ['end', 'G'], description: 'last message', screens: ['timeline'] },
+  { command: 'timeline.scrollUp', keys: ['up', 'k'], description: 'scroll the message up', screens: ['timeline'] },
+  { command: 'timeline.scrollDown', keys: ['down', 'j'], description: 'scroll the message down', screens: ['timeline'], footer: 'scroll', footerKeys: '↑↓' },
+  { command: 'timeline.fold', keys: ['t'], description: 'fold / unfold tool results and thinking', screens: ['timeline'], footer: 'fold' },
+  { command: 'timeline.back', keys: ['esc', 'backspace'], description: 'back to the session list', screens: ['timeline'], footer: 'back' },
+
+  { command: 'help.close', keys: ['esc', '?', 'q'], description: 'close help', screens: ['help'], footer: 'close' },
+  { command: 'help.scrollUp', keys: ['up', 'k'], description: 'scroll help up', screens: ['help'] },
+  { command: 'help.scrollDown', keys: ['down', 'j'], description: 'scroll help down', screens: ['help'] },
+
+  { command: 'app.help', keys: ['?'], description: 'help: every key', screens: 'global', footer: 'help' },
+  { command: 'app.quit', keys: ['q', 'C-c'], description: 'quit', screens: 'global', footer: 'quit' },
+];
+
+/** The subset of Ink's `Key` that names a key. */
+export interface KeyEvent {
+  readonly upArrow?: boolean;
+  readonly downArrow?: boolean;
+  readonly leftArrow?: boolean;
+  readonly rightArrow?: boolean;
+  readonly pageUp?: boolean;
+  readonly pageDown?: boolean;
+  readonly home?: boolean;
+  readonly end?: boolean;
+  readonly return?: boolean;
+  readonly escape?: boolean;
+  readonly tab?: boolean;
+  readonly backspace?: boolean;
+  readonly delete?: boolean;
+  readonly ctrl?: boolean;
+  readonly shift?: boolean;
+}
+
+/** Ink's (input, key) pair → one key name, or null for input no binding can match (a paste, say). */
+export function keyName(input: string, key: KeyEvent): string | null {
+  const shift = (name: string) => (key.shift ? `S-${name}` : name);
+  if (key.upArrow) return shift('up');
+  if (key.downArrow) return shift('down');
+  if (key.leftArrow) return shift('left');
+  if (key.rightArrow) return shift('right');
+  if (key.pageUp) return 'pageup';
+  if (key.pageDown) return 'pagedown';
+  if (key.home) return 'home';
+  if (key.end) return 'end';
+  if (key.return) return 'enter';
+  if (key.escape) return 'esc';
+  if (key.tab) return shift('tab');
+  // Terminals send DEL (0x7f) for the Backspace key; Ink reports it as `delete`.
+  if (key.backspace || key.delete) return 'backspace';
+  if (key.ctrl && input.length === 1) return `C-${input.toLowerCase()}`;
+  if ([...input].length === 1) return input;
+  return null;
+}
+
+function appliesTo(b: Binding, screen: ScreenKind): boolean {
+  return b.screens === 'global' || b.screens.includes(screen);
+}
+
+/** The command a key runs on `screen`: the screen's own bindings win over global ones. */
+export function resolveKey(screen: ScreenKind, name: string | null, bindings: readonly Binding[] = BINDINGS): CommandId | null {
+  if (name === null) return null;
+  let global: CommandId | null = null;
+  for (const b of bindings) {
+    if (!appliesTo(b, screen) || !b.keys.includes(name)) continue;
+    if (b.screens !== 'global') return b.command;
+    global ??= b.command;
+  }
+  return global;
+}
+
+const LABELS: Record<string, string> = {
+  up: '↑',
+  down: '↓',
+  left: '←',
+  right: '→',
+  'S-left': 'Shift-←',
+  'S-right': 'Shift-→',
+  pageup: 'PgUp',
+  pagedown: 'PgDn',
+  home: 'Home',
+  end: 'End',
+  enter: 'Enter',
+  esc: 'Esc',
+  backspace: 'Backspace',
+  'C-c': 'Ctrl-C',
+};
+
+export function keyLabel(name: string): string {
+  return LABELS[name] ?? name;
+}
+
+/** Bindings that apply on a screen, screen-specific first, with keys shadowed by the screen left out of globals. */
+export function bindingsFor(screen: ScreenKind, bindings: readonly Binding[] = BINDINGS): Binding[] {
+  const own = bindings.filter((b) => b.screens !== 'global' && b.screens.includes(screen));
+  const taken = new Set(own.flatMap((b) => b.keys));
+  const global = bindings
+    .filter((b) => b.screens === 'global')
+    .map((b) => ({ ...b, keys: b.keys.filter((k) => !taken.has(k)) }))
+    .filter((b) => b.keys.length > 0);
+  return [...own, ...global];
+}
+
+/** Footer hints for a screen, e.g. `←/h step · t fold · ? help · q quit`. */
+export function footerHints(screen: ScreenKind, bindings: readonly Binding[] = BINDINGS): string {
+  return bindingsFor(screen, bindings)
+    .filter((b) => b.footer)
+    .map((b) => `${b.footerKeys ?? keyLabel(b.keys[0])} ${b.footer}`)
+    .join(' · ');
+}
+
+/** Help screen content: one section per screen, each binding with all its keys. */
+export function helpSections(bindings: readonly Binding[] = BINDINGS): { title: string; rows: { keys: string; description: string }[] }[] {
+  const section = (title: string, screen: ScreenKind) => ({
+    title,
+    rows: bindings
+      .filter((b) => b.screens !== 'global' && b.screens.includes(screen))
+      .map((b) => ({ keys: b.keys.map(keyLabel).join('  '), description: b.description })),
+  });
+  return [
+    section('Session list', 'list'),
+    section('Timeline', 'timeline'),
+    section('This help', 'help'),
+    {
+      title: 'Everywhere',
+      rows: bindings.filter((b) => b.screens === 'global').map((b) => ({ keys: b.keys.map(keyLabel).join('  '), description: b.description })),
+    },
+  ];
+}

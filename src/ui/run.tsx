@@ -1,0 +1,58 @@
+/**
+ * Running the TUI in the real terminal: owns the screen (alternate buffer, hidden cursor) for the life of the app
+ * and gives it back exactly as found on every way out — q, Ctrl-C, SIGTERM/SIGHUP, or a crash.
+ */
+import React from 'react';
+import { render } from 'ink';
+import type { TimelineReader } from '../store/rows.js';
+import { App } from './App.js';
+import { TuiEvents } from './events.js';
+import { themeFor } from './theme.js';
+
+export { TuiEvents } from './events.js';
+
+export interface TuiOptions {
+  readonly notice?: string;
+  readonly initialSessionId?: string;
+}
+
+const ENTER_ALT_SCREEN = '\u001b[?1049h\u001b[H\u001b[2J\u001b[?25l';
+const LEAVE_ALT_SCREEN = '\u001b[?25h\u001b[?1049l';
+
+export function runTui(reader: TimelineReader, options: TuiOptions = {}): { events: TuiEvents; run: Promise<void> } {
+  const events = new TuiEvents();
+  const out = process.stdout;
+  let restored = false;
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    out.write(LEAVE_ALT_SCREEN);
+  };
+  out.write(ENTER_ALT_SCREEN);
+  // Last resort for exits that skip the normal path (process.exit from elsewhere, an uncaught error).
+  process.once('exit', restore);
+
+  const instance = render(
+    <App reader={reader} events={events} notice={options.notice} initialSessionId={options.initialSessionId} theme={themeFor(process.env)} home={process.env.HOME} />,
+    // Ctrl-C is a key like q (see keys.ts), so quitting always takes the same path.
+    { exitOnCtrlC: false, patchConsole: true, maxFps: 60 },
+  );
+  const onSignal = (signal: NodeJS.Signals) => {
+    process.exitCode = signal === 'SIGHUP' ? 129 : 143;
+    instance.unmount();
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGHUP', onSignal);
+  const run = instance.waitUntilExit().then(
+    () => undefined,
+    (err: unknown) => {
+      restore();
+      throw err;
+    },
+  ).finally(() => {
+    restore();
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
+  });
+  return { events, run };
+}

@@ -1,0 +1,58 @@
+/**
+ * The scrubber: the session drawn as a line, like a video's progress bar. A marker row above it shows where tool
+ * calls, errors and compactions happen; the bar shows the played part, the cursor, and what is still ahead.
+ * Pure: buckets (aggregated by the store) and a position in, styled cells out.
+ */
+import type { ScrubBucket } from '../store/rows.js';
+import type { Role } from './theme.js';
+
+export interface Cell {
+  readonly ch: string;
+  readonly role: Role;
+}
+
+export const GLYPHS = {
+  played: '━',
+  rest: '─',
+  cursor: '●',
+  tool: '·',
+  error: '✗',
+  compaction: '┃',
+  empty: ' ',
+} as const;
+
+/** The bucket (cell) that message `seq` of `count` falls in; the same formula the store aggregates with. */
+export function bucketOf(seq: number, count: number, width: number): number {
+  if (count <= 0 || width <= 0) return 0;
+  return Math.min(width - 1, Math.floor(((seq - 1) * width) / count));
+}
+
+/** Marker row: the most important thing that happens in each slice of the session. */
+export function markerCells(buckets: readonly ScrubBucket[]): Cell[] {
+  return buckets.map((b) => {
+    if (b.compactions > 0) return { ch: GLYPHS.compaction, role: 'mark.compaction' };
+    if (b.errors > 0) return { ch: GLYPHS.error, role: 'mark.error' };
+    if (b.toolCalls > 0) return { ch: GLYPHS.tool, role: 'mark.tool' };
+    return { ch: GLYPHS.empty, role: 'text.secondary' };
+  });
+}
+
+/** Bar row: played up to the cursor, the cursor, the rest. */
+export function barCells(width: number, seq: number, count: number): Cell[] {
+  const at = bucketOf(seq, count, width);
+  return Array.from({ length: width }, (_, i): Cell => {
+    if (i === at) return { ch: GLYPHS.cursor, role: 'scrub.cursor' };
+    return i < at ? { ch: GLYPHS.played, role: 'scrub.played' } : { ch: GLYPHS.rest, role: 'scrub.rest' };
+  });
+}
+
+/** Adjacent cells of one role merged into runs, so a row is drawn as a handful of <Text> spans. */
+export function runs(cells: readonly Cell[]): { text: string; role: Role }[] {
+  const out: { text: string; role: Role }[] = [];
+  for (const c of cells) {
+    const last = out[out.length - 1];
+    if (last && last.role === c.role) last.text += c.ch;
+    else out.push({ text: c.ch, role: c.role });
+  }
+  return out;
+}
