@@ -89,6 +89,9 @@ describe('App', () => {
     // One write carrying thirty arrow keys, as a terminal sends a held-down key.
     await app.press(KEYS.right.repeat(30));
     await app.waitForFrame((f) => position(f) === '31/200');
+    // Plain keys arrive as one string when typed faster than the program reads them.
+    await app.press('llllh');
+    await app.waitForFrame((f) => position(f) === '34/200');
   });
 
   it('folds long tool results and thinking until t, and scrolls inside a long message', async () => {

@@ -1,7 +1,7 @@
 /** The pure parts of the UI: text cleaning and measuring, key resolution, navigation, windowing, the scrubber. */
 import { describe, expect, it } from 'vitest';
 import { age, displayPath, shortTime } from '../src/ui/format.js';
-import { BINDINGS, bindingsFor, footerHints, helpSections, keyName, resolveKey, type CommandId, type ScreenKind } from '../src/ui/keys.js';
+import { BINDINGS, bindingsFor, footerHints, helpSections, keyName, keyNames, resolveKey, type CommandId, type ScreenKind } from '../src/ui/keys.js';
 import { layoutBody, FOLDED_ROWS } from '../src/ui/message-body.js';
 import { applyCommand, initialNav, topScreen, type NavEnv, type NavState } from '../src/ui/navigation.js';
 import { moveSelection } from '../src/ui/scroll.js';
@@ -77,6 +77,13 @@ describe('keys', () => {
     ['?', {}, '?'],
     ['pasted text', {}, null],
   ])('%j %j is %j', (input, key, name) => expect(keyName(input, key)).toBe(name));
+
+  it('splits a run of typed keys delivered in one read', () => {
+    expect(keyNames('ll', {})).toEqual(['l', 'l']);
+    expect(keyNames('j\r', {})).toEqual(['j', 'enter']);
+    expect(keyNames('\u007fq', {})).toEqual(['backspace', 'q']);
+    expect(keyNames('', { rightArrow: true })).toEqual(['right']);
+  });
 
   it.each<[ScreenKind, string, CommandId | null]>([
     ['list', 'j', 'list.down'],

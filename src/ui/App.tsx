@@ -8,7 +8,7 @@ import type { SessionFilter, TimelineReader } from '../store/rows.js';
 import type { TuiEvents } from './events.js';
 import { HelpView, helpBodyHeight, helpRows } from './HelpView.js';
 import { useSessionPage, useTerminalSize, useTimelineData, type Size } from './hooks.js';
-import { keyName, resolveKey } from './keys.js';
+import { keyNames, resolveKey } from './keys.js';
 import { ListView, listHeight } from './ListView.js';
 import { layoutBody } from './message-body.js';
 import { applyCommand, initialNav, refitList, topScreen, type NavEnv, type NavState, type Screen } from './navigation.js';
@@ -97,17 +97,21 @@ export function App(props: AppProps): React.JSX.Element {
   const onInput = useCallback(
     (input: string, key: Key) => {
       if (quitting.current) return;
-      const current = navRef.current;
-      const command = resolveKey(topScreen(current).kind, keyName(input, key));
-      if (!command) return;
-      const next = applyCommand(current, command, env.current);
-      if (next === 'quit') {
-        quitting.current = true;
-        exit();
-        return;
+      let current = navRef.current;
+      for (const name of keyNames(input, key)) {
+        const command = resolveKey(topScreen(current).kind, name);
+        if (!command) continue;
+        const next = applyCommand(current, command, env.current);
+        if (next === 'quit') {
+          quitting.current = true;
+          exit();
+          return;
+        }
+        current = next;
       }
-      navRef.current = next;
-      setNav(next);
+      if (current === navRef.current) return;
+      navRef.current = current;
+      setNav(current);
     },
     [exit],
   );

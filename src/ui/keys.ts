@@ -111,6 +111,27 @@ export function keyName(input: string, key: KeyEvent): string | null {
   return null;
 }
 
+/** One character of a run of typed input → key name. */
+function charName(ch: string): string {
+  if (ch === '\r' || ch === '\n') return 'enter';
+  if (ch === '\u007f' || ch === '\b') return 'backspace';
+  if (ch === '\t') return 'tab';
+  const code = ch.codePointAt(0)!;
+  if (code < 0x20) return `C-${String.fromCharCode(code + 0x60)}`;
+  return ch;
+}
+
+/**
+ * Every key in one input event. A terminal (or tmux, or a slow machine) can deliver several typed keys in one read,
+ * and Ink passes a run of plain characters as one string: `ll` is two steps, `j\r` a move and an Enter.
+ */
+export function keyNames(input: string, key: KeyEvent): string[] {
+  const single = keyName(input, key);
+  if (single !== null) return [single];
+  if (key.ctrl || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return [];
+  return [...input].map(charName);
+}
+
 function appliesTo(b: Binding, screen: ScreenKind): boolean {
   return b.screens === 'global' || b.screens.includes(screen);
 }
