@@ -1,8 +1,8 @@
 /** `?`: every key, generated from the keybinding table, so help cannot drift from what the keys do. */
 import React from 'react';
 import { Box } from 'ink';
-import { footerHints, helpSections } from './keys.js';
-import { Row, type Span } from './Row.js';
+import { footerHintList, helpSections } from './keys.js';
+import { hintSpans, Row, whileFits, type Span } from './Row.js';
 import { fit } from './text.js';
 
 const KEYS_W = 24;
@@ -31,7 +31,7 @@ export function HelpView({ width, height, scroll }: { width: number; height: num
     <Box flexDirection="column" width={width} height={height}>
       <Row width={width} spans={[{ text: ' mantra-tui help — keys', role: 'header' }]} />
       {lines}
-      <Row width={width} role="status" spans={[{ text: ` ${footerHints('help')}` }]} />
+      <Row width={width} role="status" spans={whileFits(hintSpans(footerHintList('help')), width)} />
     </Box>
   );
 }

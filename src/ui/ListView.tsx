@@ -3,8 +3,8 @@ import React from 'react';
 import { Box } from 'ink';
 import type { SessionRow } from '../store/rows.js';
 import { agentLabel, age, displayPath, plural } from './format.js';
-import { footerHints } from './keys.js';
-import { Row, whileFits, type Span } from './Row.js';
+import { footerHintList } from './keys.js';
+import { hintSpans, Row, whileFits, type Span } from './Row.js';
 import type { ListWindow } from './scroll.js';
 import { fit, oneLine, truncateStart } from './text.js';
 
@@ -69,7 +69,7 @@ export function ListView(p: ListViewProps): React.JSX.Element {
     const selected = index === p.window.selected;
     lines.push(<Row key={s.id} width={p.width} role={selected ? 'selection' : undefined} spans={sessionSpans(s, p.width, p.now, p.home, selected)} />);
   }
-  const footer = whileFits([{ text: ' ' }, { text: p.progress ? `${p.progress}   ` : '' }, { text: footerHints('list') }], p.width);
+  const footer = whileFits([{ text: p.progress ? ` ${p.progress}` : '' }, ...hintSpans(footerHintList('list'))], p.width);
   return (
     <Box flexDirection="column" width={p.width} height={p.height}>
       <Row width={p.width} spans={header} />

@@ -46,6 +46,11 @@ export function whileFits(spans: readonly Span[], width: number): Span[] {
   return out;
 }
 
+/** Footer hints as spans that `whileFits` can drop one at a time from the end of a row. */
+export function hintSpans(hints: readonly string[]): Span[] {
+  return hints.map((h, i) => ({ text: i === 0 ? `   ${h}` : ` · ${h}` }));
+}
+
 export function Row({ spans, width, role }: { spans: readonly Span[]; width: number; role?: Role }): React.JSX.Element {
   const theme = useTheme();
   const base = role ? theme[role] : {};

@@ -6,9 +6,9 @@ import React from 'react';
 import { Box } from 'ink';
 import type { MessageRow, ScrubBucket, SessionRow } from '../store/rows.js';
 import { agentLabel, dateTime, displayPath, shortTime } from './format.js';
-import { footerHints } from './keys.js';
+import { footerHintList } from './keys.js';
 import { KIND_LABELS, kindRole, type BodyRow } from './message-body.js';
-import { Row, whileFits, type Span } from './Row.js';
+import { hintSpans, Row, whileFits, type Span } from './Row.js';
 import { barCells, markerCells, runs } from './scrubber.js';
 import { cellWidth, oneLine } from './text.js';
 
@@ -85,7 +85,7 @@ export function TimelineView(p: TimelineViewProps): React.JSX.Element {
     { text: m?.toolName ? `  ${m.toolName}` : '' },
     { text: more > 0 ? `  ↓${more}` : '' },
     { text: p.progress ? `  ${p.progress}` : '' },
-    { text: `   ${footerHints('timeline')}` },
+    ...hintSpans(footerHintList('timeline')),
   ];
   return (
     <Box flexDirection="column" width={p.width} height={p.height}>

@@ -180,12 +180,15 @@ export function bindingsFor(screen: ScreenKind, bindings: readonly Binding[] = B
   return [...own, ...global];
 }
 
-/** Footer hints for a screen, e.g. `←/h step · t fold · ? help · q quit`. */
-export function footerHints(screen: ScreenKind, bindings: readonly Binding[] = BINDINGS): string {
+/** Footer hints for a screen, most useful first, e.g. `['←→ step', 't fold', '? help', 'q quit']`. */
+export function footerHintList(screen: ScreenKind, bindings: readonly Binding[] = BINDINGS): string[] {
   return bindingsFor(screen, bindings)
     .filter((b) => b.footer)
-    .map((b) => `${b.footerKeys ?? keyLabel(b.keys[0])} ${b.footer}`)
-    .join(' · ');
+    .map((b) => `${b.footerKeys ?? keyLabel(b.keys[0])} ${b.footer}`);
+}
+
+export function footerHints(screen: ScreenKind, bindings: readonly Binding[] = BINDINGS): string {
+  return footerHintList(screen, bindings).join(' · ');
 }
 
 /** Help screen content: one section per screen, each binding with all its keys. */
