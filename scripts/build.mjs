@@ -20,6 +20,7 @@ await build({
     cli: 'src/cli.tsx',
     worker: 'src/ingest/worker.ts',
     bench: 'src/bench/bench.ts',
+    'ink-hello': 'src/bench/ink-hello.tsx',
   },
   outdir: 'dist',
   bundle: true,

@@ -30,6 +30,7 @@ const LARGE_MB = flag('--large-mb', 300);
 const RUNS = flag('--runs', 3);
 const KEEP = process.argv.includes('--keep');
 const CLI = path.join(path.dirname(fileURLToPath(import.meta.url)), 'cli.js');
+const INK_HELLO = path.join(path.dirname(fileURLToPath(import.meta.url)), 'ink-hello.js');
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const results: Record<string, string> = {};
@@ -157,14 +158,21 @@ async function main(): Promise<void> {
     report('open largest session', `${fmt(median(opens))} ms median (${total} messages)`);
     report('step one message', `${fmt(median(steps), 2)} ms median, ${fmt(percentile(steps, 95), 2)} ms p95`);
 
-    log('time to first frame under tmux (real pty), against node starting an empty script');
+    log('time to first frame under tmux (real pty), against node starting an empty script and a bundled Ink hello world');
     const nodeStart: number[] = [];
+    const helloFrame: number[] = [];
     const firstFrame: number[] = [];
     const env = { HOME: root, XDG_DATA_HOME: path.join(root, 'xdg') };
-    for (let r = 0; r < Math.max(5, RUNS); r++) {
+    for (let r = 0; r < Math.max(7, RUNS); r++) {
       const n0 = performance.now();
       spawnSync(process.execPath, ['-e', ''], { stdio: 'ignore' });
       nodeStart.push(performance.now() - n0);
+      const hello = new TmuxPane(100, 30, env);
+      const h0 = performance.now();
+      hello.startCommand(`${process.execPath} ${INK_HELLO}`);
+      hello.waitFor((s) => /\d+ sessions?/.test(s), 10_000, 0);
+      helloFrame.push(performance.now() - h0);
+      hello.kill();
       const pane = new TmuxPane(100, 30, env);
       const t0 = performance.now();
       pane.startCommand(`${process.execPath} ${CLI} --db ${dbPath} --claude-dir ${corpus.claudeDir}`);
@@ -173,7 +181,8 @@ async function main(): Promise<void> {
       pane.kill();
     }
     report('node empty script (baseline)', `${fmt(median(nodeStart))} ms`);
-    report('first frame', `${fmt(median(firstFrame))} ms median`);
+    report('Ink hello world, bundled, first frame (baseline)', `${fmt(median(helloFrame))} ms median`);
+    report('first frame', `${fmt(median(firstFrame))} ms median, ${fmt(median(firstFrame) / median(helloFrame), 2)}× the Ink hello world`);
 
     log('TUI memory: open the largest session in a real terminal and step 100 messages');
     const pane = new TmuxPane(100, 30, env);

@@ -61,7 +61,11 @@ function uuidFrom(r: () => number): string {
 class LineWriter {
   private chunks: string[] = [];
   private pending = 0;
-  bytes = 0;
+  /** Bytes written so far, including what is still buffered (UTF-16 length of buffered text: close for ASCII). */
+  get bytes(): number {
+    return this.flushed + this.pending;
+  }
+  private flushed = 0;
   constructor(private readonly fd: number) {}
   line(s: string): void {
     this.chunks.push(s, '\n');
@@ -72,7 +76,7 @@ class LineWriter {
     if (!this.chunks.length) return;
     const buf = Buffer.from(this.chunks.join(''));
     fs.writeSync(this.fd, buf);
-    this.bytes += buf.length;
+    this.flushed += buf.length;
     this.chunks = [];
     this.pending = 0;
   }
@@ -89,7 +93,7 @@ function writeSession(file: string, sessionId: string, cwd: string, r: () => num
     uuid, timestamp: new Date((t += 1000 + Math.floor(r() * 20_000))).toISOString(),
   });
   const filler = 'x'.repeat(64);
-  while (w.bytes + 0 < targetBytes) {
+  while (w.bytes < targetBytes) {
     turn++;
     let u = uuidFrom(r);
     w.line(JSON.stringify({ ...base(u), type: 'user', message: { role: 'user', content: `${sentence(r, 8 + Math.floor(r() * 30))}?` } }));

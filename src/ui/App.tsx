@@ -87,7 +87,7 @@ export function App(props: AppProps): React.JSX.Element {
     },
     messageCount: (id) => (id === data.session?.id ? data.session.messageCount : reader.getSession(id)?.messageCount ?? 0),
     bodyMaxScroll: Math.max(0, body.length - bodyHeight),
-    helpMaxScroll: Math.max(0, helpRows().length - helpBodyHeight(size.rows)),
+    helpMaxScroll: top.kind === 'help' ? Math.max(0, helpRows().length - helpBodyHeight(size.rows)) : 0,
   };
   // The latest navigation state, for handlers that run before React re-renders.
   const navRef = useRef(nav);

@@ -7,14 +7,18 @@ import { fit } from './text.js';
 
 const KEYS_W = 24;
 
-/** All help rows, before scrolling. */
+let cached: Span[][] | null = null;
+
+/** All help rows, before scrolling. The table is constant, so they are laid out once, when help is first shown. */
 export function helpRows(): Span[][] {
+  if (cached) return cached;
   const rows: Span[][] = [];
   for (const section of helpSections()) {
     if (rows.length) rows.push([]);
     rows.push([{ text: ` ${section.title}`, role: 'header' }]);
     for (const r of section.rows) rows.push([{ text: `   ${fit(r.keys, KEYS_W)}`, role: 'text.accent' }, { text: r.description }]);
   }
+  cached = rows;
   return rows;
 }
 
