@@ -10,6 +10,8 @@ export interface CliOptions {
   claudeDir?: string;
   demo: boolean;
   json: boolean;
+  /** `index --watch`: keep following the sources. */
+  watch: boolean;
   agent?: Agent;
   project?: string;
   help: boolean;
@@ -20,19 +22,19 @@ export class UsageError extends Error {}
 
 const COMMANDS: readonly Command[] = ['index', 'sessions', 'show'];
 const VALUE_FLAGS = new Set(['--db', '--claude-dir', '--agent', '--project']);
-const BOOLEAN_FLAGS = new Set(['--demo', '--json', '--help', '-h', '--version', '-V']);
+const BOOLEAN_FLAGS = new Set(['--demo', '--json', '--watch', '--help', '-h', '--version', '-V']);
 
 /** Which flags each command accepts; global flags (--db, --claude-dir, --help) are accepted everywhere. */
 const ALLOWED: Record<Command, readonly string[]> = {
   tui: ['--demo'],
-  index: ['--json'],
+  index: ['--json', '--watch'],
   sessions: ['--json', '--agent', '--project'],
   show: ['--json'],
 };
 const GLOBAL = ['--db', '--claude-dir', '--help', '-h', '--version', '-V'];
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const opts: CliOptions = { command: 'tui', positionals: [], demo: false, json: false, help: false, version: false };
+  const opts: CliOptions = { command: 'tui', positionals: [], demo: false, json: false, watch: false, help: false, version: false };
   const seen: string[] = [];
   let commandSet = false;
   for (let i = 0; i < argv.length; i++) {
@@ -62,6 +64,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       seen.push(arg);
       if (arg === '--demo') opts.demo = true;
       else if (arg === '--json') opts.json = true;
+      else if (arg === '--watch') opts.watch = true;
       else if (arg === '--help' || arg === '-h') opts.help = true;
       else opts.version = true;
       continue;
@@ -95,6 +98,7 @@ export const USAGE = `mantra-tui — every AI coding session as a timeline you c
 Usage:
   mantra-tui [--demo]                      open the timeline (indexes first when the index is stale)
   mantra-tui index [--json]                ingest all sources; prints what was added and what was skipped
+  mantra-tui index --watch [--json]        keep the index up to date as the assistants write (Ctrl-C stops)
   mantra-tui sessions [--agent NAME] [--project PATH] [--json]
                                            list sessions, newest first
   mantra-tui show SESSION [--json]         print one session (SESSION: an id or a unique prefix)

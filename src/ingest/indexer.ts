@@ -12,45 +12,57 @@ export interface IndexProgress {
   readonly path: string;
 }
 
-export function runIndex(
-  writer: IndexWriter,
-  adapters: readonly Adapter[],
-  onProgress?: (p: IndexProgress) => void,
-): IngestStats {
-  const stats = emptyStats();
-  const work: { adapter: Adapter; candidate: SourceCandidate }[] = [];
+export interface WorkItem {
+  readonly adapter: Adapter;
+  readonly candidate: SourceCandidate;
+}
+
+/**
+ * Lists every adapter's source files, newest first across assistants, and marks the ones the index knew that are
+ * gone from disk (their sessions stay: the index is the archive).
+ */
+export function discoverAll(writer: IndexWriter, adapters: readonly Adapter[], stats: IngestStats): WorkItem[] {
+  const work: WorkItem[] = [];
   for (const adapter of adapters) {
     const candidates = adapter.discover();
     const present = new Set(candidates.map((c) => c.path));
-    // The index is the archive: a vanished source keeps its sessions, flagged so the UI can say so.
     const gone = writer.listSourceFiles(adapter.agent).filter((f) => !f.gone && !present.has(f.path) && !fs.existsSync(f.path));
     if (gone.length) writer.transaction(() => gone.forEach((f) => writer.markSourceGone(f.id)));
     stats.filesGone += gone.length;
     for (const candidate of candidates) work.push({ adapter, candidate });
   }
-  // Newest first across assistants.
   work.sort((a, b) => b.candidate.mtimeMs - a.candidate.mtimeMs);
-  stats.filesSeen = work.length;
+  return work;
+}
+
+/** Reads one file's new content. Adapters count bad content themselves; this catches I/O failures nobody foresaw. */
+export function ingestOne(writer: IndexWriter, item: WorkItem, stats: IngestStats): void {
+  try {
+    item.adapter.ingest(writer, item.candidate, stats);
+  } catch (err) {
+    stats.fileErrors.push({ path: item.candidate.path, message: (err as Error).message });
+  }
+}
+
+export function ingestAll(writer: IndexWriter, work: readonly WorkItem[], stats: IngestStats, onProgress?: (p: IndexProgress) => void): void {
+  stats.filesSeen += work.length;
   const bytesTotal = work.reduce((n, w) => n + w.candidate.size, 0);
   let bytesDone = 0;
-  work.forEach(({ adapter, candidate }, i) => {
-    try {
-      adapter.ingest(writer, candidate, stats);
-    } catch (err) {
-      // Adapters count bad content themselves; this is for I/O failures we did not foresee.
-      stats.fileErrors.push({ path: candidate.path, message: (err as Error).message });
-    }
-    bytesDone += candidate.size;
-    onProgress?.({ filesDone: i + 1, filesTotal: work.length, bytesDone, bytesTotal, path: candidate.path });
+  work.forEach((item, i) => {
+    ingestOne(writer, item, stats);
+    bytesDone += item.candidate.size;
+    onProgress?.({ filesDone: i + 1, filesTotal: work.length, bytesDone, bytesTotal, path: item.candidate.path });
   });
+}
+
+export function runIndex(writer: IndexWriter, adapters: readonly Adapter[], onProgress?: (p: IndexProgress) => void): IngestStats {
+  const stats = emptyStats();
+  ingestAll(writer, discoverAll(writer, adapters, stats), stats, onProgress);
   return stats;
 }
 
 /** True when some source file differs from what the index recorded (cheap: stats only). */
-export function isStale(
-  adapters: readonly Adapter[],
-  known: Map<string, { size: number; mtimeMs: number }>,
-): boolean {
+export function isStale(adapters: readonly Adapter[], known: Map<string, { size: number; mtimeMs: number }>): boolean {
   for (const adapter of adapters) {
     for (const c of adapter.discover()) {
       const k = known.get(c.path);

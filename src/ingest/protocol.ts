@@ -3,21 +3,34 @@
  * touches stdout (it would tear the Ink frame): everything it has to say travels as one of these.
  */
 import type { IndexProgress } from './indexer.js';
+import type { SourceRoots } from './sources.js';
 import type { IngestStats } from './stats.js';
 
 export interface WorkerConfig {
   readonly dbPath: string;
-  readonly claudeDir: string;
+  readonly roots: SourceRoots;
+  /** Keep following the sources after the first pass (the TUI, `index --watch`). */
+  readonly follow: boolean;
 }
 
-export type ToWorker = { readonly type: 'rescan' } | { readonly type: 'shutdown' };
+export type ToWorker =
+  /** Look at every source now instead of at the next sweep. */
+  | { readonly type: 'rescan' }
+  /** Stop reading until `resume` (events are dropped; the sweep on resume catches up). */
+  | { readonly type: 'pause' }
+  | { readonly type: 'resume' }
+  /** Stop watching, close the index, then exit. */
+  | { readonly type: 'shutdown' };
 
 export type FromWorkerBody =
   | ({ readonly type: 'progress' } & IndexProgress)
-  | { readonly type: 'sessions-changed' }
+  /** The first pass is over; `stats` says what it did. */
+  | { readonly type: 'pass-done'; readonly stats: IngestStats }
+  | { readonly type: 'sessions-changed'; readonly sessionIds: readonly string[] }
   | { readonly type: 'log'; readonly level: 'info' | 'warn'; readonly message: string }
-  | { readonly type: 'done'; readonly stats: IngestStats }
-  | { readonly type: 'error'; readonly message: string };
+  | { readonly type: 'error'; readonly message: string }
+  /** The worker closed the index and is about to exit. */
+  | { readonly type: 'closed' };
 
 /** Every message carries a sequence number so the receiver can tell order and loss. */
 export type FromWorker = FromWorkerBody & { readonly seq: number };

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { migrate } from './migrations.js';
+import { migrate, SCHEMA_VERSION, SchemaTooNewError } from './migrations.js';
 
 export interface OpenOptions {
   /** Open without write access (the UI's connection). The file must exist and be migrated. */
@@ -47,6 +47,24 @@ export function openDatabase(file: string, options: OpenOptions = {}): Database.
   migrate(db, file);
   tightenModes(file);
   return db;
+}
+
+/**
+ * Makes sure an index exists at `file` with the current schema, so read-only connections can open it. Cheap when it
+ * already does: a read-only look at the schema version, no write lock, no optimize.
+ */
+export function ensureIndex(file: string): void {
+  if (fs.existsSync(file)) {
+    const probe = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      const version = probe.pragma('user_version', { simple: true }) as number;
+      if (version === SCHEMA_VERSION) return;
+      if (version > SCHEMA_VERSION) throw new SchemaTooNewError(version, SCHEMA_VERSION, file);
+    } finally {
+      probe.close();
+    }
+  }
+  openDatabase(file).close();
 }
 
 export function closeDatabase(db: Database.Database): void {

@@ -17,6 +17,7 @@ interface SessionRecord {
   message_count: number;
   child_count: number;
   source_files: string | null;
+  source_gone: number;
 }
 
 interface MessageRecord {
@@ -46,7 +47,9 @@ const SESSION_COLUMNS = `
   s.message_count,
   (SELECT count(*) FROM session c WHERE c.parent_id = s.id) AS child_count,
   (SELECT json_group_array(f.path) FROM session_source ss JOIN source_file f ON f.id = ss.source_file_id
-    WHERE ss.session_id = s.id) AS source_files`;
+    WHERE ss.session_id = s.id) AS source_files,
+  NOT EXISTS (SELECT 1 FROM session_source ss JOIN source_file f ON f.id = ss.source_file_id
+    WHERE ss.session_id = s.id AND f.gone = 0) AS source_gone`;
 
 const MESSAGE_COLUMNS = `
   m.id, m.session_id, m.seq, m.source_id, m.parent_id, m.timestamp, m.role, m.kind, m.text, m.tool_name,
@@ -67,6 +70,7 @@ function rowToSession(r: SessionRecord): SessionRow {
     messageCount: r.message_count,
     childCount: r.child_count,
     sourceFiles: r.source_files ? (JSON.parse(r.source_files) as string[]) : [],
+    sourceGone: r.source_gone !== 0,
   };
 }
 

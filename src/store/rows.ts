@@ -20,6 +20,8 @@ export interface SessionRow {
   readonly childCount: number;
   /** Source files this session was read from. */
   readonly sourceFiles: readonly string[];
+  /** Every source file of the session is gone from disk: the index is all that is left of it. */
+  readonly sourceGone: boolean;
 }
 
 export interface MessageRow {

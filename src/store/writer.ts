@@ -62,6 +62,8 @@ function rowToSourceFile(r: SourceFileRecord): SourceFileState {
 
 export class IndexWriter {
   private readonly statements: StatementCache;
+  /** Sessions whose rows changed since `takeTouched` was last called, for live listeners. */
+  private readonly touched = new Set<string>();
 
   constructor(readonly db: Database.Database) {
     this.statements = new StatementCache(db);
@@ -96,6 +98,15 @@ export class IndexWriter {
 
   markSourceGone(id: number): void {
     this.statements.get('UPDATE source_file SET gone = 1 WHERE id = ?').run(id);
+    const sessions = this.statements.get('SELECT session_id AS id FROM session_source WHERE source_file_id = ?').all(id) as { id: string }[];
+    for (const { id: sessionId } of sessions) this.touched.add(sessionId);
+  }
+
+  /** Sessions changed since the last call (messages added or removed, titles, sources gone); clears the set. */
+  takeTouched(): string[] {
+    const out = [...this.touched];
+    this.touched.clear();
+    return out;
   }
 
   /**
@@ -109,7 +120,10 @@ export class IndexWriter {
     this.statements.get('DELETE FROM message WHERE source_file_id = ?').run(id);
     this.statements.get('DELETE FROM checkpoint WHERE source_file_id = ?').run(id);
     this.statements.get('UPDATE source_file SET read_offset = 0, state = NULL, head_hash = NULL WHERE id = ?').run(id);
-    for (const { id: sessionId } of sessions) this.renumber(sessionId);
+    for (const { id: sessionId } of sessions) {
+      this.renumber(sessionId);
+      this.touched.add(sessionId);
+    }
   }
 
   private renumber(sessionId: string): void {
@@ -148,11 +162,12 @@ export class IndexWriter {
   }
 
   setSessionTitleIfMissing(sessionId: string, title: string): void {
-    this.statements.get('UPDATE session SET title = ? WHERE id = ? AND title IS NULL').run(title, sessionId);
+    if (this.statements.get('UPDATE session SET title = ? WHERE id = ? AND title IS NULL').run(title, sessionId).changes) this.touched.add(sessionId);
   }
 
   setSessionSummary(sessionId: string, summary: string): void {
-    this.statements.get('UPDATE session SET summary = ? WHERE id = ?').run(summary, sessionId);
+    const changed = this.statements.get('UPDATE session SET summary = ? WHERE id = ? AND summary IS NOT ?').run(summary, sessionId, summary).changes;
+    if (changed) this.touched.add(sessionId);
   }
 
   nextSeq(sessionId: string): number {
@@ -216,6 +231,7 @@ export class IndexWriter {
     }
     const added = seq - firstSeq;
     if (added > 0) {
+      this.touched.add(sessionId);
       this.statements
         .get(`UPDATE session SET message_count = message_count + @added,
                 started_at = CASE WHEN @minTs IS NULL THEN started_at ELSE min(coalesce(started_at, @minTs), @minTs) END,
