@@ -28,6 +28,12 @@ export interface SessionUpsert {
   readonly parentId?: string | null;
   readonly project?: string | null;
   readonly gitBranch?: string | null;
+  /** Commit checked out when the session started (Codex `session_meta.git.commit_hash`). */
+  readonly gitCommit?: string | null;
+  /** Remote URL of that repository (Codex `session_meta.git.repository_url`). */
+  readonly gitRepo?: string | null;
+  /** Version of the assistant that wrote the log. */
+  readonly agentVersion?: string | null;
 }
 
 interface SourceFileRecord {
@@ -136,12 +142,16 @@ export class IndexWriter {
 
   upsertSession(s: SessionUpsert, sourceFileId: number): void {
     this.statements
-      .get(`INSERT INTO session (id, agent, parent_id, project, git_branch) VALUES (@id, @agent, @parentId, @project, @gitBranch)
+      .get(`INSERT INTO session (id, agent, parent_id, project, git_branch, git_commit, git_repo, agent_version)
+            VALUES (@id, @agent, @parentId, @project, @gitBranch, @gitCommit, @gitRepo, @agentVersion)
             ON CONFLICT(id) DO UPDATE SET
               parent_id = coalesce(session.parent_id, excluded.parent_id),
               project = coalesce(session.project, excluded.project),
-              git_branch = coalesce(excluded.git_branch, session.git_branch)`)
-      .run({ parentId: null, project: null, gitBranch: null, ...s });
+              git_branch = coalesce(excluded.git_branch, session.git_branch),
+              git_commit = coalesce(session.git_commit, excluded.git_commit),
+              git_repo = coalesce(session.git_repo, excluded.git_repo),
+              agent_version = coalesce(excluded.agent_version, session.agent_version)`)
+      .run({ parentId: null, project: null, gitBranch: null, gitCommit: null, gitRepo: null, agentVersion: null, ...s });
     this.statements
       .get('INSERT OR IGNORE INTO session_source (session_id, source_file_id) VALUES (?, ?)')
       .run(s.id, sourceFileId);
