@@ -245,6 +245,33 @@ export class IndexWriter {
       .run({ sessionId, sourceFileId, ...c });
   }
 
+  // Lookups that link one source to another (Gemini checkpoints to their sessions, project hashes to paths).
+
+  /** Distinct project paths the index knows, any assistant. */
+  knownProjects(): string[] {
+    const rows = this.statements.get('SELECT DISTINCT project FROM session WHERE project IS NOT NULL').all() as { project: string }[];
+    return rows.map((r) => r.project);
+  }
+
+  /** Sessions of `agent` read at least partly from a file whose path starts with `dirPrefix`, with their time range. */
+  sessionsReadUnder(agent: Agent, dirPrefix: string): { id: string; startedAt: number | null; updatedAt: number | null }[] {
+    return this.statements
+      .get(`SELECT DISTINCT s.id, s.started_at AS startedAt, s.updated_at AS updatedAt
+            FROM session s JOIN session_source ss ON ss.session_id = s.id JOIN source_file f ON f.id = ss.source_file_id
+            WHERE s.agent = @agent AND substr(f.path, 1, length(@prefix)) = @prefix`)
+      .all({ agent, prefix: dirPrefix }) as { id: string; startedAt: number | null; updatedAt: number | null }[];
+  }
+
+  /** Tool calls named `toolName` in the given sessions with a timestamp in [from, to]. */
+  toolCallsBetween(sessionIds: readonly string[], toolName: string, from: number, to: number): { sessionId: string; sourceId: string; timestamp: number; files: string[] }[] {
+    const rows = this.statements
+      .get(`SELECT session_id AS sessionId, source_id AS sourceId, timestamp, files FROM message
+            WHERE session_id IN (SELECT value FROM json_each(@ids)) AND kind = 'tool-call' AND tool_name = @toolName
+              AND timestamp BETWEEN @from AND @to`)
+      .all({ ids: JSON.stringify(sessionIds), toolName, from, to }) as { sessionId: string; sourceId: string; timestamp: number; files: string | null }[];
+    return rows.map((r) => ({ ...r, files: r.files ? (JSON.parse(r.files) as string[]) : [] }));
+  }
+
   counts(): { sessions: number; messages: number } {
     const s = this.statements.get('SELECT count(*) AS n FROM session').get() as { n: number };
     const m = this.statements.get('SELECT count(*) AS n FROM message').get() as { n: number };
