@@ -8,7 +8,7 @@ import type { ClaudeFileHistoryData, ParsedCheckpoint, ParsedMessage } from '../
 import type { IndexWriter } from '../../store/writer.js';
 import { ingestJsonlFile, type FileReader, type JsonlHooks, type LineOutcome } from '../jsonl-ingest.js';
 import type { IngestStats } from '../stats.js';
-import { str } from '../text.js';
+import { isObject, str } from '../text.js';
 import type { ClaudeCandidate } from './discover.js';
 import { parseClaudeLine, promptTitle, type ClaudeFileHistoryLine, type ClaudeLineMeta } from './parse.js';
 
@@ -20,7 +20,12 @@ interface ClaudeFileState {
   summaryRank: number;
   /** Last working directory seen: file-history paths are relative to it. */
   cwd: string | null;
+  /** Snapshots read before any line named the working directory (the first prompt's snapshot comes before it). */
+  waiting: { line: ClaudeFileHistoryLine; offset: number }[];
 }
+
+/** A transcript that never names its directory does not carry an unbounded list from pass to pass. */
+const MAX_WAITING = 64;
 
 function loadState(saved: Readonly<Record<string, unknown>> | null, c: ClaudeCandidate): ClaudeFileState {
   return {
@@ -28,6 +33,9 @@ function loadState(saved: Readonly<Record<string, unknown>> | null, c: ClaudeCan
     parentId: str(saved?.parentId) ?? c.parentSessionId,
     summaryRank: typeof saved?.summaryRank === 'number' ? saved.summaryRank : 0,
     cwd: str(saved?.cwd) ?? null,
+    waiting: Array.isArray(saved?.waiting)
+      ? (saved.waiting as unknown[]).filter((w): w is ClaudeFileState['waiting'][number] => isObject(w) && isObject(w.line) && isObject(w.line.files) && typeof w.offset === 'number')
+      : [],
   };
 }
 
@@ -42,12 +50,10 @@ function openClaudeFile(root: string, c: ClaudeCandidate, saved: Readonly<Record
   const backupDir = () => path.join(root, 'file-history', state.sessionId);
   const meta: ClaudeLineMeta = {};
   const pendingSummaries: { leafUuid: string; summary: string }[] = [];
-  // Snapshots written before any line named the working directory (the first prompt's) wait for it.
-  let waitingForCwd: { line: ClaudeFileHistoryLine; offset: number }[] = [];
 
   const releaseWaiting = (): ParsedCheckpoint[] => {
-    const out = waitingForCwd.map((w) => fileHistoryCheckpoint(w.line, state.cwd, backupDir(), w.offset));
-    waitingForCwd = [];
+    const out = state.waiting.map((w) => fileHistoryCheckpoint(w.line, state.cwd, backupDir(), w.offset));
+    state.waiting = [];
     return out;
   };
 
@@ -64,15 +70,17 @@ function openClaudeFile(root: string, c: ClaudeCandidate, saved: Readonly<Record
       if (line.summary && line.summaryLeafUuid) pendingSummaries.push({ leafUuid: line.summaryLeafUuid, summary: line.summary });
       if (line.aiTitle) meta.aiTitle = line.aiTitle;
       if (line.customTitle) meta.customTitle = line.customTitle;
-      const checkpoints: ParsedCheckpoint[] = state.cwd && waitingForCwd.length ? releaseWaiting() : [];
+      const checkpoints: ParsedCheckpoint[] = state.cwd && state.waiting.length ? releaseWaiting() : [];
+      let skip = outcome.skip;
       if (outcome.fileHistory) {
         if (state.cwd) checkpoints.push(fileHistoryCheckpoint(outcome.fileHistory, state.cwd, backupDir(), offset));
-        else waitingForCwd.push({ line: outcome.fileHistory, offset });
+        else if (state.waiting.push({ line: outcome.fileHistory, offset }) > MAX_WAITING) {
+          state.waiting.shift();
+          skip = 'checkpoint-without-session';
+        }
       }
-      return { messages: outcome.messages, checkpoints, skip: outcome.skip };
+      return { messages: outcome.messages, checkpoints, skip };
     },
-    // At a commit the snapshots still waiting keep the cwd they had: none was known in this file.
-    drain: () => ({ checkpoints: releaseWaiting() }),
     session: () => ({
       id: state.sessionId,
       agent: 'claude',
@@ -83,7 +91,7 @@ function openClaudeFile(root: string, c: ClaudeCandidate, saved: Readonly<Record
     }),
     title: (m: ParsedMessage) => (m.isSidechain && !c.isSubagent ? null : promptTitle(m.text)),
     afterCommit: (writer, sessionId) => applySummaries(writer, sessionId, state, meta, pendingSummaries),
-    state: () => ({ ...state }),
+    state: () => ({ ...state, waiting: state.waiting.length ? state.waiting : undefined }),
   };
 }
 

@@ -178,7 +178,10 @@ export function sessionsNamedBy(messageId: string | null, ids: readonly string[]
     prefixes.push(run.replace(/-+$/, ''));
   }
   const usable = prefixes.filter((p) => p.length >= 8);
-  return ids.filter((id) => usable.some((p) => id.toLowerCase().startsWith(p)));
+  // The longest match wins: a full session id names one session even where 8 characters would name several.
+  const matched = ids.map((id) => ({ id, length: Math.max(0, ...usable.filter((p) => id.toLowerCase().startsWith(p)).map((p) => p.length)) }));
+  const best = Math.max(0, ...matched.map((m) => m.length));
+  return best === 0 ? [] : matched.filter((m) => m.length === best).map((m) => m.id);
 }
 
 /**

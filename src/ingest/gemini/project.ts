@@ -45,12 +45,13 @@ export function resolveProjectRoot(e: ProjectEvidence, hashOf: (p: string) => st
   if (marker) return marker;
   const registered = e.registry.get(e.projectId);
   if (registered) return registered;
-  const hash = e.projectHash && SHA256_HEX.test(e.projectHash) ? e.projectHash : SHA256_HEX.test(e.projectId) ? e.projectId : null;
-  if (!hash) return null;
+  // The folder of a version up to 0.28 is the hash; every session record carries it too.
+  const hashes = new Set([e.projectHash, e.projectId].filter((h): h is string => h !== null && SHA256_HEX.test(h)));
+  if (hashes.size === 0) return null;
   for (const c of e.candidates) {
     // Gemini hashes the root as it saw it, without a trailing slash.
     const p = c.length > 1 ? c.replace(/[\\/]+$/, '') : c;
-    if (hashOf(p) === hash) return p;
+    if (hashes.has(hashOf(p))) return p;
   }
   return null;
 }
