@@ -369,6 +369,21 @@ describe('Gemini CLI ingest', () => {
     check();
   });
 
+  it('commits a long session in batches, in the order of first appearance, each message as its last copy', () => {
+    const lines = [JSON.stringify({ sessionId: SID, projectHash: 'x', startTime: '2026-05-02T09:10:00.000Z' })];
+    for (let i = 0; i < 2500; i++) lines.push(JSON.stringify({ id: `m${i}`, timestamp: new Date(Date.UTC(2026, 4, 2, 10, 0, i)).toISOString(), type: i % 2 ? 'gemini' : 'user', content: `draft ${i}` }));
+    // Every other message is re-sent later with its final text: it keeps its place.
+    for (let i = 0; i < 2500; i += 2) lines.push(JSON.stringify({ id: `m${i}`, timestamp: new Date(Date.UTC(2026, 4, 2, 10, 0, i)).toISOString(), type: 'user', content: `final ${i}` }));
+    place(CHAT, null, lines.join('\n') + '\n');
+    expect(index().messagesAdded).toBe(2500);
+    read((r) => {
+      const msgs = r.getMessages(SID, 1, 3000);
+      expect(msgs.map((m) => m.seq)).toEqual(Array.from({ length: 2500 }, (_, i) => i + 1));
+      expect(msgs.slice(0, 4).map((m) => m.text)).toEqual(['final 0', 'draft 1', 'final 2', 'draft 3']);
+      expect(msgs[2499].text).toBe('draft 2499');
+    });
+  });
+
   it('caps a huge tool output', () => {
     const huge = 'z'.repeat(2_000_000);
     place(CHAT, null, [

@@ -28,8 +28,12 @@ export interface LineOutcome {
 export interface FileReader {
   /** Reads one complete line (without its newline) that starts at byte `offset`. */
   line(text: string, offset: number): LineOutcome;
-  /** Rows the reader held back (to merge later lines into them); called before every commit. */
-  drain?(): LineOutcome;
+  /**
+   * What the reader held back (to merge later lines into it), called before every commit. It may hold only where its
+   * lines are and read them back with `readAt` (byte offset and length); the shell commits the outcomes in batches,
+   * so a long file never sits in memory as rows.
+   */
+  drain?(readAt: (offset: number, length: number) => string): Iterable<LineOutcome>;
   /** The session this file's rows belong to, as known so far. */
   session(): SessionUpsert;
   /** The session title a prompt gives, or null when it is not a real user prompt. */
@@ -142,13 +146,18 @@ function readPass<C extends SourceCandidate>(
     for (const m of outcome.messages ?? []) batch.push(m);
     for (const cp of outcome.checkpoints ?? []) checkpoints.push(cp);
   };
+  const batchFull = () => batch.length >= BATCH_MESSAGES || batchBytes >= BATCH_BYTES;
+  const readAt = (at: number, length: number): string => {
+    const buf = Buffer.allocUnsafe(length);
+    return buf.toString('utf8', 0, fs.readSync(fd, buf, 0, length, at));
+  };
 
-  const commit = (endOffset: number, final: boolean) => {
-    if (reader.drain) take(reader.drain());
+  /** Commits the rows of the batch; with `save`, also the checkpoints, the offset reached and the reader's state. */
+  const commitBatch = (save: { endOffset: number; final: boolean } | null) => {
     const messages = batch;
-    const found = shell.pendingCheckpoints.concat(checkpoints);
+    const found = save ? shell.pendingCheckpoints.concat(checkpoints) : [];
     batch = [];
-    checkpoints = [];
+    if (save) checkpoints = [];
     batchBytes = 0;
     const session = reader.session();
     for (const m of messages) {
@@ -175,14 +184,18 @@ function readPass<C extends SourceCandidate>(
             }
           }
         }
-        for (const cp of found) writer.addCheckpoint(session.id, file.id, cp);
-        shell.pendingCheckpoints = [];
+        if (save) {
+          for (const cp of found) writer.addCheckpoint(session.id, file.id, cp);
+          shell.pendingCheckpoints = [];
+        }
         reader.afterCommit?.(writer, session.id);
-      } else {
+      } else if (save) {
         const dropped = found.length - MAX_PENDING_CHECKPOINTS;
         if (dropped > 0) countSkip(stats, 'checkpoint-without-session', dropped);
         shell.pendingCheckpoints = dropped > 0 ? found.slice(dropped) : found;
       }
+      if (!save) return;
+      const { endOffset, final } = save;
       writer.saveSourceFile({
         ...file,
         ...identity,
@@ -199,6 +212,17 @@ function readPass<C extends SourceCandidate>(
         gone: false,
       });
     });
+  };
+
+  const commit = (endOffset: number, final: boolean) => {
+    // Held-back rows land in batches of their own; only the last commit records the offset, so a pass killed in
+    // between is read again from the old offset (and rows already in are dropped as duplicates).
+    for (const outcome of reader.drain?.(readAt) ?? []) {
+      take(outcome);
+      for (const m of outcome.messages ?? []) batchBytes += m.text.length + (m.toolInput?.length ?? 0) + (m.data?.length ?? 0);
+      if (batchFull()) commitBatch(null);
+    }
+    commitBatch({ endOffset, final });
   };
 
   for (;;) {
@@ -219,7 +243,7 @@ function readPass<C extends SourceCandidate>(
           countSkip(stats, 'rewrite-from-start');
         }
         take(outcome);
-        if (!hooks.commitAtEnd && (batch.length >= BATCH_MESSAGES || batchBytes >= BATCH_BYTES)) {
+        if (!hooks.commitAtEnd && batchFull()) {
           stoppedEarly = true;
           return false;
         }

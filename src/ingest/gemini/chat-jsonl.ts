@@ -2,11 +2,11 @@
  * Gemini CLI's JSONL session files (v0.39+, formats/gemini-cli.md §2) through the shared JSONL shell.
  * The file is an upsert log, not a list: a message is re-appended whole whenever it changes (last copy wins, in the
  * place of the first), `$rewindTo` drops a message and all after it, `$set.messages` replaces the list. The reader
- * therefore holds records until the end of a pass (commitAtEnd) and replays them in memory; a line that changes a
- * record an earlier pass already committed is a rewrite, and the shell reads the file again from the start.
+ * therefore replays the file in memory and commits at the end of a pass (commitAtEnd), holding for each message only
+ * where its last copy is, so memory grows with the number of messages, not their size. A line that changes a record
+ * an earlier pass committed is a rewrite: the shell reads the file again from the start.
  */
 import path from 'node:path';
-import type { ParsedMessage } from '../../model.js';
 import type { IndexWriter } from '../../store/writer.js';
 import { promptTitle } from '../claude/parse.js';
 import type { FileReader, JsonlHooks, LineOutcome } from '../jsonl-ingest.js';
@@ -55,8 +55,11 @@ export function classifyChatLine(record: unknown): ChatLine {
 function openChat(c: GeminiCandidate, saved: Readonly<Record<string, unknown>> | null, writer: IndexWriter, projects: GeminiProjects): FileReader {
   const state = loadState(saved);
   const committed = new Set(state.committed);
-  /** Records read this pass, by id, in the order of their first appearance. */
-  const pending = new Map<string, readonly ParsedMessage[]>();
+  /**
+   * Records read this pass, by id, in the order of their first appearance: where their last copy's line is, or the
+   * record itself when it came inside a `$set.messages` list.
+   */
+  const pending = new Map<string, { offset: number; length: number } | { record: unknown; offset: number }>();
   let root: string | null | undefined;
   const projectRoot = (): string | null => {
     // Resolved once per pass (null included: hashing candidates is the expensive part).
@@ -74,11 +77,6 @@ function openChat(c: GeminiCandidate, saved: Readonly<Record<string, unknown>> |
     }
   };
 
-  const add = (id: string, record: unknown, offset: number): string | null => {
-    const { messages, skip } = geminiRecordRows(record, offset, projectRoot());
-    pending.set(id, messages);
-    return skip;
-  };
 
   return {
     line(text, offset): LineOutcome {
@@ -95,7 +93,8 @@ function openChat(c: GeminiCandidate, saved: Readonly<Record<string, unknown>> |
           return {};
         case 'message':
           if (committed.has(line.id)) return { rewrite: true };
-          return { skip: add(line.id, line.record, offset) };
+          pending.set(line.id, { offset, length: Buffer.byteLength(text) });
+          return {};
         case 'rewind': {
           if (!pending.has(line.id)) {
             // Unknown here: either committed by an earlier pass (replay it all) or unknown anywhere (clears all).
@@ -115,8 +114,12 @@ function openChat(c: GeminiCandidate, saved: Readonly<Record<string, unknown>> |
           if (Array.isArray(line.set.messages)) {
             if (committed.size > 0) return { rewrite: true };
             pending.clear();
-            const skips = line.set.messages.map((m) => (isObject(m) && typeof m.id === 'string' ? add(m.id, m, offset) : 'missing-id'));
-            return { skip: skips.find((s) => s !== null) ?? null };
+            let skip: string | null = null;
+            for (const m of line.set.messages) {
+              if (isObject(m) && typeof m.id === 'string') pending.set(m.id, { record: m, offset });
+              else skip = 'missing-id';
+            }
+            return { skip };
           }
           return {};
         }
@@ -124,14 +127,25 @@ function openChat(c: GeminiCandidate, saved: Readonly<Record<string, unknown>> |
           return { skip: line.reason };
       }
     },
-    drain() {
-      const messages: ParsedMessage[] = [];
-      for (const [id, rows] of pending) {
-        messages.push(...rows);
+    *drain(readAt) {
+      const root = projectRoot();
+      for (const [id, held] of pending) {
+        let record: unknown;
+        if ('record' in held) record = held.record;
+        else {
+          try {
+            record = JSON.parse(readAt(held.offset, held.length));
+          } catch {
+            // The file changed under us since the line was read; the next pass sees it changed and reads it again.
+            yield { skip: 'changed-while-reading' };
+            continue;
+          }
+        }
+        const { messages, skip } = geminiRecordRows(record, held.offset, root);
         committed.add(id);
+        yield { messages, skip };
       }
       pending.clear();
-      return { messages };
     },
     session: () => ({
       id: sessionIdOf(c, state),
