@@ -256,6 +256,33 @@ describe('Codex CLI ingest', () => {
     });
   });
 
+  it('reads code mode: inner steps from item_completed records, shown once, with their edits', () => {
+    const id = '019f0000-4444-7aaa-8bbb-0123456789ab';
+    place('codemode.jsonl', id, '2026/11/20');
+    expect(index().skipped).toEqual({ 'unknown-type:item_completed/SomethingNew': 1 });
+    read((r) => {
+      const msgs = r.getMessages(id, 1, 50);
+      expect(msgs.map((m) => `${m.kind}${m.toolName ? `:${m.toolName}` : ''}`)).toEqual([
+        'system', 'prompt',
+        'tool-call:exec', 'tool-call:exec_command', 'tool-result:exec_command', 'tool-call:file_change', 'tool-result:file_change',
+        'tool-call:docs__search', 'tool-result:docs__search', 'tool-result:exec',
+        'tool-call:shell_command', 'tool-result:shell_command', 'reply',
+      ]);
+      expect(msgs[2].text).toBe("exec: const r = await tools.exec_command({cmd: 'npm test'}); await tools.apply_patch({patch}); return r.output;");
+      expect(msgs[4]).toMatchObject({ isError: true, text: '1 failing\n', toolUseId: 'exec-c1' });
+      const change = msgs[5];
+      expect(change.files).toEqual(['/home/ada/shop/src/cart.ts', '/home/ada/shop/src/limit.ts', '/home/ada/shop/old.ts', '/home/ada/shop/a.ts', '/home/ada/shop/b.ts']);
+      expect(edits(change.data)).toEqual([
+        { op: 'unified-diff', path: '/home/ada/shop/src/cart.ts', diff: '@@ -1 +1 @@\n-export const MAX = 0;\n+export const MAX = 10;\n' },
+        { op: 'write', path: '/home/ada/shop/src/limit.ts', content: 'export const LIMIT = 10;\n' },
+        { op: 'delete', path: '/home/ada/shop/old.ts' },
+      ]);
+      expect(msgs[8].text).toBe('3 hits');
+      expect(msgs.filter((m) => m.kind === 'prompt')).toHaveLength(1);
+      expect(msgs.filter((m) => m.kind === 'reply')).toHaveLength(1);
+    });
+  });
+
   it('reads the legacy bare format: meta on line 1, cwd from the environment context, no timestamps', () => {
     const id = '5973b6c0-94b8-487b-a530-2aeb6098ae0e';
     place('legacy.jsonl', id, '2025/08/01');

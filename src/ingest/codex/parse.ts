@@ -135,7 +135,7 @@ function remember(list: string[], id: string, max: number): void {
 }
 
 function echoKey(text: string): string {
-  const t = text.length > ECHO_KEY_CHARS * 4 ? `${text.length}:${text.slice(0, ECHO_KEY_CHARS * 4)}` : text;
+  const t = text.length > ECHO_KEY_CHARS * 4 ? text.slice(0, ECHO_KEY_CHARS * 4) : text;
   const one = t.replace(/\s+/g, ' ').trim();
   return one.length > ECHO_KEY_CHARS ? one.slice(0, ECHO_KEY_CHARS) : one;
 }
