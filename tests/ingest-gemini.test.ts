@@ -10,6 +10,7 @@ import { geminiAdapter } from '../src/ingest/gemini/index.js';
 import { geminiRecordRows, toolEdits } from '../src/ingest/gemini/parse.js';
 import { parseRegistry, resolveProjectRoot, sha256 } from '../src/ingest/gemini/project.js';
 import { runIndex } from '../src/ingest/indexer.js';
+import { emptyStats } from '../src/ingest/stats.js';
 import { adaptersFor } from '../src/ingest/sources.js';
 import { resolveGeminiDir } from '../src/paths.js';
 import { closeDatabase, openDatabase } from '../src/store/db.js';
@@ -382,6 +383,22 @@ describe('Gemini CLI ingest', () => {
       expect(msgs.slice(0, 4).map((m) => m.text)).toEqual(['final 0', 'draft 1', 'final 2', 'draft 3']);
       expect(msgs[2499].text).toBe('draft 2499');
     });
+  });
+
+  it('does not fail when files disappear between listing and reading', () => {
+    const files = [place(CHAT, 'session.jsonl'), place('chats/session-2025-11-20T08-00-3a9b8c7d.json', 'legacy.json'), place('logs.json', 'logs.json')];
+    const adapter = geminiAdapter(geminiDir);
+    const candidates = adapter.discover();
+    expect(candidates).toHaveLength(3);
+    for (const f of files) fs.rmSync(f);
+    const stats = emptyStats();
+    const db = openDatabase(dbPath);
+    try {
+      for (const c of candidates) expect(() => adapter.ingest(new IndexWriter(db), c, stats)).not.toThrow();
+    } finally {
+      closeDatabase(db);
+    }
+    expect(stats.fileErrors.map((e) => e.path).sort()).toEqual([...files].sort());
   });
 
   it('caps a huge tool output', () => {

@@ -1,10 +1,10 @@
 /** Codex CLI's per-file reader for the shared JSONL shell: the pure line parser plus the session it describes. */
 import path from 'node:path';
 import type { ParsedMessage } from '../../model.js';
-import { promptTitle } from '../claude/parse.js';
 import { ingestJsonlFile, type FileReader, type JsonlHooks } from '../jsonl-ingest.js';
 import type { IndexWriter } from '../../store/writer.js';
 import type { IngestStats } from '../stats.js';
+import { promptTitle } from '../text.js';
 import type { CodexCandidate } from './discover.js';
 import { initialCodexState, parseCodexLine, type CodexState } from './parse.js';
 

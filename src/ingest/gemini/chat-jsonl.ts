@@ -8,9 +8,8 @@
  */
 import path from 'node:path';
 import type { IndexWriter } from '../../store/writer.js';
-import { promptTitle } from '../claude/parse.js';
 import type { FileReader, JsonlHooks, LineOutcome } from '../jsonl-ingest.js';
-import { isObject, str, type Json } from '../text.js';
+import { isObject, promptTitle, str, type Json } from '../text.js';
 import type { GeminiCandidate } from './discover.js';
 import { geminiRecordRows } from './parse.js';
 import type { GeminiProjects } from './project.js';
