@@ -76,7 +76,6 @@ function openChat(c: GeminiCandidate, saved: Readonly<Record<string, unknown>> |
     }
   };
 
-
   return {
     line(text, offset): LineOutcome {
       let record: unknown;
@@ -135,7 +134,7 @@ function openChat(c: GeminiCandidate, saved: Readonly<Record<string, unknown>> |
           try {
             record = JSON.parse(readAt(held.offset, held.length));
           } catch {
-            // The file changed under us since the line was read; the next pass sees it changed and reads it again.
+            // Bytes already read change only if the file was rewritten in place (Gemini appends): counted, left out.
             yield { skip: 'changed-while-reading' };
             continue;
           }
