@@ -23,3 +23,18 @@ export function resolveClaudeDir(flag: string | undefined, env: Env = process.en
   if (env.CLAUDE_CONFIG_DIR) return path.resolve(env.CLAUDE_CONFIG_DIR);
   return path.join(env.HOME || os.homedir(), '.claude');
 }
+
+/** `--codex-dir DIR`, else `$CODEX_HOME`, else `~/.codex` (formats/codex.md §1). */
+export function resolveCodexDir(flag: string | undefined, env: Env = process.env): string {
+  if (flag) return path.resolve(flag);
+  if (env.CODEX_HOME) return path.resolve(env.CODEX_HOME);
+  return path.join(env.HOME || os.homedir(), '.codex');
+}
+
+/** `--gemini-dir DIR`, else `$GEMINI_CLI_HOME/.gemini`, else `~/.gemini` (formats/gemini-cli.md §1). */
+export function resolveGeminiDir(flag: string | undefined, env: Env = process.env): string {
+  if (flag) return path.resolve(flag);
+  // GEMINI_CLI_HOME replaces the home directory, not the .gemini folder inside it.
+  if (env.GEMINI_CLI_HOME) return path.join(path.resolve(env.GEMINI_CLI_HOME), '.gemini');
+  return path.join(env.HOME || os.homedir(), '.gemini');
+}

@@ -9,6 +9,9 @@ describe('parseArgs', () => {
     [['sessions', '--agent', 'claude', '--project=/x'], { command: 'sessions', agent: 'claude', project: '/x' }],
     [['show', 'abc', '--json', '--db', '/tmp/i.db'], { command: 'show', positionals: ['abc'], json: true, db: '/tmp/i.db' }],
     [['--claude-dir', '/c', 'index'], { command: 'index', claudeDir: '/c' }],
+    [['index', '--codex-dir', '/x', '--gemini-dir=/g'], { command: 'index', codexDir: '/x', geminiDir: '/g' }],
+    [['--codex-dir=/x', 'sessions', '--agent', 'codex'], { command: 'sessions', codexDir: '/x', agent: 'codex' }],
+    [['show', 'abc', '--gemini-dir', '/g'], { command: 'show', positionals: ['abc'], geminiDir: '/g' }],
     [['--help'], { help: true }],
     [['-V'], { version: true }],
   ])('accepts %j', (argv, expected) => {
@@ -25,6 +28,8 @@ describe('parseArgs', () => {
     [['index', '--agent', 'claude'], /does not apply to "index"/],
     [['--json'], /does not apply to the TUI/],
     [['--db'], /needs a value/],
+    [['index', '--codex-dir'], /--codex-dir needs a value/],
+    [['--gemini-dir='], /--gemini-dir needs a value/],
     [['--json=1', 'index'], /takes no value/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(UsageError);

@@ -21,7 +21,7 @@ export interface Corpus {
 }
 
 /** Small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -32,20 +32,20 @@ function rng(seed: number): () => number {
   };
 }
 
-const WORDS = (
+export const WORDS = (
   'the cart checkout total cents price discount limit refactor test failing passes build error module import ' +
   'function return const type interface async await promise cache token session cookie header request response ' +
   'database query index migration schema retry timeout config env docker deploy branch commit merge rebase diff'
 ).split(' ');
 
-function sentence(r: () => number, words: number): string {
+export function sentence(r: () => number, words: number): string {
   const out: string[] = [];
   for (let i = 0; i < words; i++) out.push(WORDS[Math.floor(r() * WORDS.length)]);
   return out.join(' ');
 }
 
 /** Tool output sizes: mostly small, a tail of large ones, the odd multi-megabyte read. */
-function outputSize(r: () => number): number {
+export function outputSize(r: () => number): number {
   const x = r();
   if (x < 0.7) return 50 + Math.floor(r() * 2000);
   if (x < 0.95) return 2000 + Math.floor(r() * 30_000);
@@ -53,12 +53,12 @@ function outputSize(r: () => number): number {
   return 1_000_000 + Math.floor(r() * 3_000_000);
 }
 
-function uuidFrom(r: () => number): string {
+export function uuidFrom(r: () => number): string {
   const hex = () => Math.floor(r() * 0x10000).toString(16).padStart(4, '0');
   return `${hex()}${hex()}-${hex()}-4${hex().slice(1)}-a${hex().slice(1)}-${hex()}${hex()}${hex()}`;
 }
 
-class LineWriter {
+export class LineWriter {
   private chunks: string[] = [];
   private pending = 0;
   /** Bytes written so far, including what is still buffered (UTF-16 length of buffered text: close for ASCII). */

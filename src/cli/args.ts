@@ -8,6 +8,8 @@ export interface CliOptions {
   positionals: string[];
   db?: string;
   claudeDir?: string;
+  codexDir?: string;
+  geminiDir?: string;
   demo: boolean;
   json: boolean;
   /** `index --watch`: keep following the sources. */
@@ -21,17 +23,17 @@ export interface CliOptions {
 export class UsageError extends Error {}
 
 const COMMANDS: readonly Command[] = ['index', 'sessions', 'show'];
-const VALUE_FLAGS = new Set(['--db', '--claude-dir', '--agent', '--project']);
+const VALUE_FLAGS = new Set(['--db', '--claude-dir', '--codex-dir', '--gemini-dir', '--agent', '--project']);
 const BOOLEAN_FLAGS = new Set(['--demo', '--json', '--watch', '--help', '-h', '--version', '-V']);
 
-/** Which flags each command accepts; global flags (--db, --claude-dir, --help) are accepted everywhere. */
+/** Which flags each command accepts; global flags (--db, the --<agent>-dir roots, --help) are accepted everywhere. */
 const ALLOWED: Record<Command, readonly string[]> = {
   tui: ['--demo'],
   index: ['--json', '--watch'],
   sessions: ['--json', '--agent', '--project'],
   show: ['--json'],
 };
-const GLOBAL = ['--db', '--claude-dir', '--help', '-h', '--version', '-V'];
+const GLOBAL = ['--db', '--claude-dir', '--codex-dir', '--gemini-dir', '--help', '-h', '--version', '-V'];
 
 export function parseArgs(argv: readonly string[]): CliOptions {
   const opts: CliOptions = { command: 'tui', positionals: [], demo: false, json: false, watch: false, help: false, version: false };
@@ -50,6 +52,8 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       seen.push(arg);
       if (arg === '--db') opts.db = value;
       else if (arg === '--claude-dir') opts.claudeDir = value;
+      else if (arg === '--codex-dir') opts.codexDir = value;
+      else if (arg === '--gemini-dir') opts.geminiDir = value;
       else if (arg === '--project') opts.project = value;
       else if (arg === '--agent') {
         if (!(AGENTS as readonly string[]).includes(value)) {
@@ -106,6 +110,8 @@ Usage:
 Options:
   --db PATH          index file (default $MANTRA_DB, else $XDG_DATA_HOME/mantra-tui/index.db)
   --claude-dir DIR   Claude Code config dir (default $CLAUDE_CONFIG_DIR, else ~/.claude)
+  --codex-dir DIR    Codex CLI home (default $CODEX_HOME, else ~/.codex)
+  --gemini-dir DIR   Gemini CLI dir (default $GEMINI_CLI_HOME/.gemini, else ~/.gemini)
   --demo             open the built-in demo data instead of your history
   --json             machine-readable output
   -h, --help         this help

@@ -1,7 +1,7 @@
 /** What every subcommand shares: errors with exit codes, output, the sources' roots, and the read side of the index. */
 import fs from 'node:fs';
 import type { SourceRoots } from '../ingest/sources.js';
-import { resolveClaudeDir } from '../paths.js';
+import { resolveClaudeDir, resolveCodexDir, resolveGeminiDir } from '../paths.js';
 import { closeDatabase, openDatabase } from '../store/db.js';
 import { StoreReader } from '../store/reader.js';
 import type { SessionRow } from '../store/rows.js';
@@ -16,7 +16,11 @@ export function writeOut(text: string): void {
 
 /** Where each assistant's files are, from flags, then environment variables, then defaults. */
 export function resolveRoots(opts: CliOptions, env: NodeJS.ProcessEnv = process.env): SourceRoots {
-  return { claudeDir: resolveClaudeDir(opts.claudeDir, env) };
+  return {
+    claudeDir: resolveClaudeDir(opts.claudeDir, env),
+    codexDir: resolveCodexDir(opts.codexDir, env),
+    geminiDir: resolveGeminiDir(opts.geminiDir, env),
+  };
 }
 
 export function withReader<T>(dbPath: string, fn: (reader: StoreReader) => T): T {

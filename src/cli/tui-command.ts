@@ -59,8 +59,10 @@ export async function openTui(opts: CliOptions): Promise<void> {
   if (opts.demo || (!hasHistory && !hasIndex)) {
     demoRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'mantra-demo-'));
     const demo = buildDemo(demoRoot);
-    notice = opts.demo ? 'demo data' : `no assistant history found in ${roots.claudeDir}: showing demo data`;
-    roots = { ...roots, claudeDir: demo.claudeDir };
+    const looked = [roots.claudeDir, roots.codexDir, roots.geminiDir].filter(Boolean).join(', ');
+    notice = opts.demo ? 'demo data' : `no assistant history in ${looked}: showing demo data`;
+    // Only the demo's own roots: the user's real history must not mix into it.
+    roots = { claudeDir: demo.claudeDir };
     dbPath = path.join(demoRoot, 'index.db');
     indexPass(dbPath, roots); // small and local: indexed before the first frame
   }

@@ -8,6 +8,7 @@ import type { IngestStats } from './stats.js';
 
 export interface WorkerConfig {
   readonly dbPath: string;
+  /** The roots of every assistant to read. */
   readonly roots: SourceRoots;
   /** Keep following the sources after the first pass (the TUI, `index --watch`). */
   readonly follow: boolean;

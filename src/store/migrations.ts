@@ -104,6 +104,16 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    description: 'session facts a restore needs: the git commit and repository it started from, the assistant version',
+    up(db) {
+      db.exec(`
+        ALTER TABLE session ADD COLUMN git_commit TEXT;
+        ALTER TABLE session ADD COLUMN git_repo TEXT;
+        ALTER TABLE session ADD COLUMN agent_version TEXT;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

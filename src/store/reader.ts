@@ -12,6 +12,9 @@ interface SessionRecord {
   title: string | null;
   summary: string | null;
   git_branch: string | null;
+  git_commit: string | null;
+  git_repo: string | null;
+  agent_version: string | null;
   started_at: number | null;
   updated_at: number | null;
   message_count: number;
@@ -43,7 +46,8 @@ interface MessageRecord {
 }
 
 const SESSION_COLUMNS = `
-  s.id, s.agent, s.parent_id, s.project, s.title, s.summary, s.git_branch, s.started_at, s.updated_at,
+  s.id, s.agent, s.parent_id, s.project, s.title, s.summary, s.git_branch, s.git_commit, s.git_repo, s.agent_version,
+  s.started_at, s.updated_at,
   s.message_count,
   (SELECT count(*) FROM session c WHERE c.parent_id = s.id) AS child_count,
   (SELECT json_group_array(f.path) FROM session_source ss JOIN source_file f ON f.id = ss.source_file_id
@@ -65,6 +69,9 @@ function rowToSession(r: SessionRecord): SessionRow {
     title: r.title,
     summary: r.summary,
     gitBranch: r.git_branch,
+    gitCommit: r.git_commit,
+    gitRepo: r.git_repo,
+    agentVersion: r.agent_version,
     startedAt: r.started_at,
     updatedAt: r.updated_at,
     messageCount: r.message_count,

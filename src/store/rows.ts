@@ -12,6 +12,13 @@ export interface SessionRow {
   /** Title the assistant generated or the user set, when the log has one. */
   readonly summary: string | null;
   readonly gitBranch: string | null;
+  // The store always sets the next three (null when unknown); optional so rows built by hand in tests stay short.
+  /** Commit checked out when the session started, when the assistant recorded it (Codex). */
+  readonly gitCommit?: string | null;
+  /** Remote URL of the session's repository, when recorded (Codex). */
+  readonly gitRepo?: string | null;
+  /** Version of the assistant that wrote the log (e.g. `2.1.150`, `0.118.0`). */
+  readonly agentVersion?: string | null;
   /** Epoch ms. */
   readonly startedAt: number | null;
   readonly updatedAt: number | null;

@@ -28,6 +28,12 @@ export interface SessionUpsert {
   readonly parentId?: string | null;
   readonly project?: string | null;
   readonly gitBranch?: string | null;
+  /** Commit checked out when the session started (Codex `session_meta.git.commit_hash`). */
+  readonly gitCommit?: string | null;
+  /** Remote URL of that repository (Codex `session_meta.git.repository_url`). */
+  readonly gitRepo?: string | null;
+  /** Version of the assistant that wrote the log. */
+  readonly agentVersion?: string | null;
 }
 
 interface SourceFileRecord {
@@ -150,12 +156,16 @@ export class IndexWriter {
 
   upsertSession(s: SessionUpsert, sourceFileId: number): void {
     this.statements
-      .get(`INSERT INTO session (id, agent, parent_id, project, git_branch) VALUES (@id, @agent, @parentId, @project, @gitBranch)
+      .get(`INSERT INTO session (id, agent, parent_id, project, git_branch, git_commit, git_repo, agent_version)
+            VALUES (@id, @agent, @parentId, @project, @gitBranch, @gitCommit, @gitRepo, @agentVersion)
             ON CONFLICT(id) DO UPDATE SET
               parent_id = coalesce(session.parent_id, excluded.parent_id),
               project = coalesce(session.project, excluded.project),
-              git_branch = coalesce(excluded.git_branch, session.git_branch)`)
-      .run({ parentId: null, project: null, gitBranch: null, ...s });
+              git_branch = coalesce(excluded.git_branch, session.git_branch),
+              git_commit = coalesce(session.git_commit, excluded.git_commit),
+              git_repo = coalesce(session.git_repo, excluded.git_repo),
+              agent_version = coalesce(excluded.agent_version, session.agent_version)`)
+      .run({ parentId: null, project: null, gitBranch: null, gitCommit: null, gitRepo: null, agentVersion: null, ...s });
     this.statements
       .get('INSERT OR IGNORE INTO session_source (session_id, source_file_id) VALUES (?, ?)')
       .run(s.id, sourceFileId);
@@ -249,6 +259,33 @@ export class IndexWriter {
             VALUES (@sessionId, @source, @messageSourceId, @timestamp, @data, @sourceFileId, @byteOffset)
             ON CONFLICT(source_file_id, byte_offset, source) DO NOTHING`)
       .run({ sessionId, sourceFileId, ...c });
+  }
+
+  // Lookups that link one source to another (Gemini checkpoints to their sessions, project hashes to paths).
+
+  /** Distinct project paths the index knows, any assistant. */
+  knownProjects(): string[] {
+    const rows = this.statements.get('SELECT DISTINCT project FROM session WHERE project IS NOT NULL').all() as { project: string }[];
+    return rows.map((r) => r.project);
+  }
+
+  /** Sessions of `agent` read at least partly from a file whose path starts with `dirPrefix`, with their time range. */
+  sessionsReadUnder(agent: Agent, dirPrefix: string): { id: string; startedAt: number | null; updatedAt: number | null }[] {
+    return this.statements
+      .get(`SELECT DISTINCT s.id, s.started_at AS startedAt, s.updated_at AS updatedAt
+            FROM session s JOIN session_source ss ON ss.session_id = s.id JOIN source_file f ON f.id = ss.source_file_id
+            WHERE s.agent = @agent AND substr(f.path, 1, length(@prefix)) = @prefix`)
+      .all({ agent, prefix: dirPrefix }) as { id: string; startedAt: number | null; updatedAt: number | null }[];
+  }
+
+  /** Tool calls named `toolName` in the given sessions with a timestamp in [from, to]. */
+  toolCallsBetween(sessionIds: readonly string[], toolName: string, from: number, to: number): { sessionId: string; sourceId: string; timestamp: number; files: string[] }[] {
+    const rows = this.statements
+      .get(`SELECT session_id AS sessionId, source_id AS sourceId, timestamp, files FROM message
+            WHERE session_id IN (SELECT value FROM json_each(@ids)) AND kind = 'tool-call' AND tool_name = @toolName
+              AND timestamp BETWEEN @from AND @to`)
+      .all({ ids: JSON.stringify(sessionIds), toolName, from, to }) as { sessionId: string; sourceId: string; timestamp: number; files: string | null }[];
+    return rows.map((r) => ({ ...r, files: r.files ? (JSON.parse(r.files) as string[]) : [] }));
   }
 
   counts(): { sessions: number; messages: number } {

@@ -9,7 +9,7 @@ export function claudeAdapter(root: string): Adapter<ClaudeCandidate> {
     agent: 'claude',
     root,
     discover: () => discoverClaude(root),
-    ingest: ingestClaudeFile,
+    ingest: (writer, candidate, stats) => ingestClaudeFile(root, writer, candidate, stats),
     diagnose() {
       const projects = path.join(root, 'projects');
       return {

@@ -1,189 +1,105 @@
 /**
- * Incremental reading of one Claude Code transcript into the index.
- * I/O shell around the pure parser: opens the file read-only, reads only complete new lines, and commits messages
- * together with the offset they reach, in batches.
+ * Claude Code's per-file reader for the shared JSONL shell (jsonl-ingest.ts): folds metadata lines into session
+ * facts, keeps summaries until the message they name is in the index, and turns `file-history-snapshot` lines into
+ * checkpoints (formats/claude-code.md §10).
  */
-import fs from 'node:fs';
-import type { ParsedMessage } from '../../model.js';
-import type { IndexWriter, SourceFileState } from '../../store/writer.js';
-import { readLines } from '../lines.js';
-import { headHash, HEAD_BYTES, planRead } from '../source-file.js';
-import { countSkip, type IngestStats } from '../stats.js';
+import path from 'node:path';
+import type { ClaudeFileHistoryData, ParsedCheckpoint, ParsedMessage } from '../../model.js';
+import type { IndexWriter } from '../../store/writer.js';
+import { ingestJsonlFile, type FileReader, type JsonlHooks, type LineOutcome } from '../jsonl-ingest.js';
+import type { IngestStats } from '../stats.js';
+import { isObject, str } from '../text.js';
 import type { ClaudeCandidate } from './discover.js';
-import { parseClaudeLine, promptTitle, type ClaudeLineMeta } from './parse.js';
+import { parseClaudeLine, promptTitle, type ClaudeFileHistoryLine, type ClaudeLineMeta } from './parse.js';
 
 /** What must survive between passes over one file (stored as JSON on its source_file row). */
-interface FileState {
+interface ClaudeFileState {
   sessionId: string;
   parentId: string | null;
-  hasTitle: boolean;
   /** Rank of the summary we stored: custom-title 3 > ai-title 2 > summary 1. */
   summaryRank: number;
+  /** Last working directory seen: file-history paths are relative to it. */
+  cwd: string | null;
+  /** Snapshots read before any line named the working directory (the first prompt's snapshot comes before it). */
+  waiting: { line: ClaudeFileHistoryLine; offset: number }[];
 }
 
-const BATCH_MESSAGES = 2000;
-const BATCH_BYTES = 16 * 1024 * 1024;
+/** A transcript that never names its directory does not carry an unbounded list from pass to pass. */
+const MAX_WAITING = 64;
 
-function loadState(prev: SourceFileState | undefined, c: ClaudeCandidate): FileState {
-  if (prev?.state) {
-    try {
-      return JSON.parse(prev.state) as FileState;
-    } catch {
-      // fall through: a state we cannot read is rebuilt from the file's identity
-    }
-  }
-  return { sessionId: c.sessionId, parentId: c.parentSessionId, hasTitle: false, summaryRank: 0 };
+function loadState(saved: Readonly<Record<string, unknown>> | null, c: ClaudeCandidate): ClaudeFileState {
+  return {
+    sessionId: str(saved?.sessionId) ?? c.sessionId,
+    parentId: str(saved?.parentId) ?? c.parentSessionId,
+    summaryRank: typeof saved?.summaryRank === 'number' ? saved.summaryRank : 0,
+    cwd: str(saved?.cwd) ?? null,
+    waiting: Array.isArray(saved?.waiting)
+      ? (saved.waiting as unknown[]).filter((w): w is ClaudeFileState['waiting'][number] => isObject(w) && isObject(w.line) && isObject(w.line.files) && typeof w.offset === 'number')
+      : [],
+  };
 }
 
-export function ingestClaudeFile(writer: IndexWriter, c: ClaudeCandidate, stats: IngestStats): void {
-  let fd: number;
-  try {
-    fd = fs.openSync(c.path, fs.constants.O_RDONLY);
-  } catch (err) {
-    stats.fileErrors.push({ path: c.path, message: (err as Error).message });
-    return;
-  }
-  try {
-    const st = fs.fstatSync(fd);
-    const identity = { dev: st.dev, ino: st.ino, size: st.size, mtimeMs: Math.floor(st.mtimeMs) };
-    let prev = writer.getSourceFile(c.path);
-    const plan = planRead(prev, identity, (length) => headHash(fd, length));
-    if (plan.kind === 'unchanged') {
-      stats.filesUnchanged++;
-      if (prev?.gone) writer.saveSourceFile({ ...prev, gone: false });
-      return;
-    }
-    const file = writer.ensureSourceFile(c.path, 'claude');
-    if (plan.kind === 'reset') {
-      writer.transaction(() => writer.resetSourceFile(file.id));
-      stats.filesReset++;
-      prev = undefined;
-    }
-    stats.filesRead++;
-    readAppended(writer, fd, file, plan.kind === 'append' ? plan.from : 0, identity, loadState(prev, c), c, stats);
-  } finally {
-    fs.closeSync(fd);
-  }
+export function fileHistoryCheckpoint(line: ClaudeFileHistoryLine, cwd: string | null, backupDir: string, byteOffset: number): ParsedCheckpoint {
+  const data: ClaudeFileHistoryData = { isSnapshotUpdate: line.isSnapshotUpdate, cwd, backupDir, files: line.files };
+  return { source: 'claude-file-history', messageSourceId: line.messageId, timestamp: line.timestamp, data: JSON.stringify(data), byteOffset };
 }
 
-function readAppended(
-  writer: IndexWriter,
-  fd: number,
-  file: SourceFileState,
-  from: number,
-  identity: { dev: number; ino: number; size: number; mtimeMs: number },
-  state: FileState,
-  c: ClaudeCandidate,
-  stats: IngestStats,
-): void {
-  const toolNames = new Map<string, string>();
+function openClaudeFile(root: string, c: ClaudeCandidate, saved: Readonly<Record<string, unknown>> | null): FileReader {
+  const state = loadState(saved, c);
+  // Backups live under `<claude dir>/file-history/<sessionId>` (§10).
+  const backupDir = () => path.join(root, 'file-history', state.sessionId);
+  const meta: ClaudeLineMeta = {};
   const pendingSummaries: { leafUuid: string; summary: string }[] = [];
-  let sessionExists = writer.nextSeq(state.sessionId) > 1;
-  let meta: ClaudeLineMeta = {};
-  let batch: ParsedMessage[] = [];
-  let batchBytes = 0;
-  let offset = from;
 
-  const flush = (endOffset: number, final: boolean) => {
-    const messages = batch;
-    batch = [];
-    batchBytes = 0;
-    writer.transaction(() => {
-      if (messages.length > 0 || sessionExists) {
-        if (!sessionExists) stats.sessionsAdded++;
-        sessionExists = true;
-        writer.upsertSession(
-          {
-            id: state.sessionId,
-            agent: 'claude',
-            parentId: state.parentId,
-            project: meta.cwd ?? null,
-            gitBranch: meta.gitBranch || null,
-          },
-          file.id,
-        );
-        stats.messagesAdded += writer.appendMessages(state.sessionId, file.id, writer.nextSeq(state.sessionId), messages);
-        if (!state.hasTitle) {
-          for (const m of messages) {
-            if (m.kind !== 'prompt' || m.isSidechain && !c.isSubagent) continue;
-            const title = promptTitle(m.text);
-            if (title) {
-              writer.setSessionTitleIfMissing(state.sessionId, title);
-              state.hasTitle = true;
-              break;
-            }
-          }
-        }
-        applySummaries(writer, state, meta, pendingSummaries);
-      }
-      writer.saveSourceFile({
-        ...file,
-        ...identity,
-        // Mid-pass the stored size is the offset reached, so a pass killed here is seen as changed next time. At the
-        // end it is the real size even when a partial last line remains: that line is retried once the file grows.
-        size: final ? identity.size : endOffset,
-        readOffset: endOffset,
-        headHash: headHash(fd, Math.min(HEAD_BYTES, endOffset)),
-        state: JSON.stringify(state),
-        gone: false,
-      });
-    });
+  const releaseWaiting = (): ParsedCheckpoint[] => {
+    const out = state.waiting.map((w) => fileHistoryCheckpoint(w.line, state.cwd, backupDir(), w.offset));
+    state.waiting = [];
+    return out;
   };
 
-  for (;;) {
-    let stoppedEarly = false;
-    const result = readLines(
-      fd,
-      offset,
-      (line, lineOffset) => {
-        stats.linesRead++;
-        batchBytes += line.length;
-        const outcome = parseClaudeLine(line, lineOffset);
-        if (outcome.skip) countSkip(stats, outcome.skip);
-        mergeMeta(meta, outcome.meta, pendingSummaries, state, c);
-        for (const m of outcome.messages) {
-          if (m.kind === 'tool-call' && m.toolUseId && m.toolName) toolNames.set(m.toolUseId, m.toolName);
-          if (m.kind === 'tool-result' && m.toolUseId && !m.toolName) {
-            m.toolName = toolNames.get(m.toolUseId) ?? writer.toolNameFor(state.sessionId, m.toolUseId);
-          }
-          batch.push(m);
+  return {
+    line(text, offset): LineOutcome {
+      const outcome = parseClaudeLine(text, offset);
+      const line = outcome.meta;
+      if (line.cwd && !meta.cwd) meta.cwd = line.cwd;
+      if (line.cwd) state.cwd = line.cwd;
+      if (line.gitBranch) meta.gitBranch = line.gitBranch;
+      if (line.version) meta.version = line.version;
+      // 2.0.x flat sub-agent files name their parent session inside the entries.
+      if (c.isSubagent && !state.parentId && line.sessionId && line.sessionId !== state.sessionId) state.parentId = line.sessionId;
+      if (line.summary && line.summaryLeafUuid) pendingSummaries.push({ leafUuid: line.summaryLeafUuid, summary: line.summary });
+      if (line.aiTitle) meta.aiTitle = line.aiTitle;
+      if (line.customTitle) meta.customTitle = line.customTitle;
+      const checkpoints: ParsedCheckpoint[] = state.cwd && state.waiting.length ? releaseWaiting() : [];
+      let skip = outcome.skip;
+      if (outcome.fileHistory) {
+        if (state.cwd) checkpoints.push(fileHistoryCheckpoint(outcome.fileHistory, state.cwd, backupDir(), offset));
+        else if (state.waiting.push({ line: outcome.fileHistory, offset }) > MAX_WAITING) {
+          state.waiting.shift();
+          skip = 'checkpoint-without-session';
         }
-        if (batch.length >= BATCH_MESSAGES || batchBytes >= BATCH_BYTES) {
-          stoppedEarly = true;
-          return false;
-        }
-        return true;
-      },
-      { endOffset: identity.size },
-    );
-    if (result.oversized > 0) countSkip(stats, 'oversized-line', result.oversized);
-    stats.bytesRead += result.endOffset - offset;
-    offset = result.endOffset;
-    flush(offset, !stoppedEarly);
-    if (!stoppedEarly) break;
-  }
-}
-
-function mergeMeta(
-  meta: ClaudeLineMeta,
-  line: ClaudeLineMeta,
-  pendingSummaries: { leafUuid: string; summary: string }[],
-  state: FileState,
-  c: ClaudeCandidate,
-): void {
-  if (line.cwd && !meta.cwd) meta.cwd = line.cwd;
-  if (line.gitBranch) meta.gitBranch = line.gitBranch;
-  // 2.0.x flat sub-agent files name their parent session inside the entries.
-  if (c.isSubagent && !state.parentId && line.sessionId && line.sessionId !== state.sessionId) state.parentId = line.sessionId;
-  if (line.summary && line.summaryLeafUuid) pendingSummaries.push({ leafUuid: line.summaryLeafUuid, summary: line.summary });
-  if (line.aiTitle) meta.aiTitle = line.aiTitle;
-  if (line.customTitle) meta.customTitle = line.customTitle;
+      }
+      return { messages: outcome.messages, checkpoints, skip };
+    },
+    session: () => ({
+      id: state.sessionId,
+      agent: 'claude',
+      parentId: state.parentId,
+      project: meta.cwd ?? null,
+      gitBranch: meta.gitBranch || null,
+      agentVersion: meta.version ?? null,
+    }),
+    title: (m: ParsedMessage) => (m.isSidechain && !c.isSubagent ? null : promptTitle(m.text)),
+    afterCommit: (writer, sessionId) => applySummaries(writer, sessionId, state, meta, pendingSummaries),
+    state: () => ({ ...state, waiting: state.waiting.length ? state.waiting : undefined }),
+  };
 }
 
 /** Last one wins within a rank; a user's /rename outranks a generated title, which outranks a branch summary. */
 function applySummaries(
   writer: IndexWriter,
-  state: FileState,
+  sessionId: string,
+  state: ClaudeFileState,
   meta: ClaudeLineMeta,
   pending: { leafUuid: string; summary: string }[],
 ): void {
@@ -193,16 +109,25 @@ function applySummaries(
   ];
   // Old builds copied other sessions' summaries into new files: keep only those whose leaf is in this session.
   for (let i = pending.length - 1; i >= 0; i--) {
-    if (writer.hasMessage(state.sessionId, pending[i].leafUuid)) {
+    if (writer.hasMessage(sessionId, pending[i].leafUuid)) {
       candidates.push([1, pending[i].summary]);
       break;
     }
   }
   for (const [rank, text] of candidates) {
     if (text && rank >= state.summaryRank) {
-      writer.setSessionSummary(state.sessionId, text);
+      writer.setSessionSummary(sessionId, text);
       state.summaryRank = rank;
       return;
     }
   }
+}
+
+/** The shell hooks for transcripts under the Claude config dir `root`. */
+export function claudeHooks(root: string): JsonlHooks<ClaudeCandidate> {
+  return { agent: 'claude', open: (c, saved) => openClaudeFile(root, c, saved) };
+}
+
+export function ingestClaudeFile(root: string, writer: IndexWriter, c: ClaudeCandidate, stats: IngestStats): void {
+  ingestJsonlFile(claudeHooks(root), writer, c, stats);
 }

@@ -3,7 +3,10 @@
  * Follows shared/formats/claude-code.md: one message per content block, images as placeholders, metadata lines
  * folded into session facts, unknown entry types skipped and counted by the caller.
  */
-import { MAX_DATA_CHARS, MAX_TEXT_CHARS, MAX_TOOL_INPUT_CHARS, type MessageKind, type ParsedMessage, type Role } from '../../model.js';
+import { MAX_DATA_CHARS, MAX_TOOL_INPUT_CHARS, type MessageKind, type ParsedMessage, type Role } from '../../model.js';
+import { capText, isObject, mb, NOT_A_PROMPT, promptTitle, shorten, str, type Json } from '../text.js';
+
+export { capText, promptTitle };
 
 export interface ClaudeLineMeta {
   sessionId?: string;
@@ -17,9 +20,20 @@ export interface ClaudeLineMeta {
   aiTitle?: string;
 }
 
+/** A `file-history-snapshot` line (formats/claude-code.md §10), before the ingester adds where backups live. */
+export interface ClaudeFileHistoryLine {
+  /** The prompt the snapshot belongs to: `snapshot.messageId`, else the line's `messageId`. */
+  messageId: string | null;
+  isSnapshotUpdate: boolean;
+  timestamp: number | null;
+  files: Record<string, { backupFileName: string | null; version: number | null; backupTime: string | null }>;
+}
+
 export interface ClaudeLineOutcome {
   messages: ParsedMessage[];
   meta: ClaudeLineMeta;
+  /** Set for `file-history-snapshot` lines: the rewind checkpoint they record. */
+  fileHistory?: ClaudeFileHistoryLine;
   /** Reason the line was skipped (counted by the caller), or null. */
   skip: string | null;
   /** A known non-message entry type consumed silently, or null. */
@@ -28,30 +42,16 @@ export interface ClaudeLineOutcome {
 
 /** Entry types that carry no conversation message: consumed without counting as skipped. */
 const METADATA_TYPES = new Set([
-  'file-history-snapshot', 'file-history-delta', 'attribution-snapshot', 'queue-operation', 'content-replacement',
+  // file-history-delta: the reference names it but not its shape, so it is not read (snapshots carry the backups).
+  'file-history-delta', 'attribution-snapshot', 'queue-operation', 'content-replacement',
   'last-prompt', 'attachment', 'progress', 'mode', 'permission-mode', 'tag', 'agent-name', 'agent-color',
   'agent-setting', 'pr-link', 'worktree-state', 'isolation-latch', 'bridge-session', 'fork-context-ref',
   'frame-link', 'speculation-accept', 'marble-origami-commit', 'marble-origami-snapshot', 'marble-origami-reset',
   'api-request-shape', 'api-request-blob', 'api-request', 'atis-latch', 'tools-used', 'cost-state',
 ]);
 
-type Json = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-
 function outcome(partial: Partial<ClaudeLineOutcome> = {}): ClaudeLineOutcome {
   return { messages: [], meta: {}, skip: null, ignored: null, ...partial };
-}
-
-function mb(n: number): string {
-  return n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3).toFixed(1)} KB`;
-}
-
-/** Caps text, saying how much was cut and where the whole of it lives. */
-export function capText(text: string, byteOffset: number, max = MAX_TEXT_CHARS): string {
-  if (text.length <= max) return text;
-  return `${text.slice(0, max)}\n[… ${mb(text.length - max)} more, cut by mantra-tui; the source line is at byte ${byteOffset}]`;
 }
 
 function timestampOf(entry: Json): number | null {
@@ -60,6 +60,28 @@ function timestampOf(entry: Json): number | null {
   if (typeof t !== 'string') return null;
   const ms = Date.parse(t);
   return Number.isNaN(ms) ? null : ms;
+}
+
+/** The tracked backups of a snapshot line; null when the line has no snapshot object at all. */
+export function fileHistoryOf(entry: Json): ClaudeFileHistoryLine | null {
+  const snapshot = entry.snapshot;
+  if (!isObject(snapshot)) return null;
+  const files: ClaudeFileHistoryLine['files'] = {};
+  const tracked = isObject(snapshot.trackedFileBackups) ? snapshot.trackedFileBackups : {};
+  for (const [file, backup] of Object.entries(tracked)) {
+    if (!isObject(backup)) continue;
+    files[file] = {
+      backupFileName: str(backup.backupFileName) ?? null,
+      version: typeof backup.version === 'number' && Number.isFinite(backup.version) ? backup.version : null,
+      backupTime: str(backup.backupTime) ?? null,
+    };
+  }
+  return {
+    messageId: str(snapshot.messageId) ?? str(entry.messageId) ?? null,
+    isSnapshotUpdate: entry.isSnapshotUpdate === true,
+    timestamp: timestampOf(snapshot) ?? timestampOf(entry),
+    files,
+  };
 }
 
 function mediaPlaceholder(kind: 'image' | 'document', block: Json): string {
@@ -85,28 +107,6 @@ function resultText(content: unknown): string {
   return parts.join('\n');
 }
 
-const LOCAL_OUTPUT = /^\s*<(local-command-stdout|local-command-stderr|local-command-caveat|bash-stdout|bash-stderr|system-reminder|task-notification)>/;
-
-/** The one-line title for a prompt, or null when the text is not a real user prompt. */
-export function promptTitle(text: string): string | null {
-  const head = text.length > 4000 ? text.slice(0, 4000) : text;
-  if (LOCAL_OUTPUT.test(head)) return null;
-  if (/^\s*Caveat: The messages below were generated by the user while running local commands/.test(head)) return null;
-  if (/^\s*\[Request interrupted by user/.test(head)) return null;
-  let title = head;
-  const command = /<command-name>\s*([^<]*?)\s*<\/command-name>/.exec(head);
-  if (command) {
-    const args = /<command-args>\s*([^<]*?)\s*<\/command-args>/.exec(head);
-    const name = command[1].startsWith('/') ? command[1] : `/${command[1]}`;
-    title = args && args[1] ? `${name} ${args[1]}` : name;
-  } else if (/^\s*<bash-input>/.test(head)) {
-    title = `! ${head.replace(/<\/?bash-input>/g, '')}`;
-  }
-  title = title.replace(/\s+/g, ' ').trim();
-  if (!title || /^\[(image|document):[^\]]*\]$/.test(title)) return title ? title : null;
-  return title.length > 200 ? `${title.slice(0, 199)}…` : title;
-}
-
 /** Paths a tool call names in its input. */
 function filesOfInput(input: Json): string[] {
   const files: string[] = [];
@@ -115,11 +115,6 @@ function filesOfInput(input: Json): string[] {
     if (typeof v === 'string' && v) files.push(v);
   }
   return files;
-}
-
-function shorten(s: string, n: number): string {
-  const one = s.replace(/\s+/g, ' ').trim();
-  return one.length > n ? `${one.slice(0, n - 1)}…` : one;
 }
 
 /** A short human summary of a tool call: `Edit src/cart.ts`, `Bash: npm test`, `Task: explore the repo`. */
@@ -216,7 +211,7 @@ function userMessages(entry: Json, base: Base): ParsedMessage[] {
   const promptKind = (text: string): { kind: MessageKind; role: Role; subtype: string | null } => {
     if (entry.isCompactSummary === true) return { kind: 'summary', role: 'user', subtype: 'compact_summary' };
     if (entry.isMeta === true) return { kind: 'system', role: 'user', subtype: 'meta' };
-    if (LOCAL_OUTPUT.test(text.slice(0, 200))) return { kind: 'system', role: 'user', subtype: 'local-command' };
+    if (NOT_A_PROMPT.test(text.slice(0, 200))) return { kind: 'system', role: 'user', subtype: 'local-command' };
     return { kind: 'prompt', role: 'user', subtype: null };
   };
   if (typeof content === 'string') {
@@ -402,6 +397,10 @@ function parseEntry(entry: unknown, byteOffset: number): ClaudeLineOutcome {
       return outcome({ meta: { ...meta, aiTitle: str(entry.aiTitle) }, ignored: type });
     case 'relocated':
       return outcome({ meta: { ...meta, cwd: str(entry.relocatedCwd) ?? meta.cwd }, ignored: type });
+    case 'file-history-snapshot': {
+      const fileHistory = fileHistoryOf(entry);
+      return fileHistory ? outcome({ meta, fileHistory, ignored: type }) : outcome({ meta, skip: 'invalid-file-history-snapshot' });
+    }
     default:
       if (METADATA_TYPES.has(type)) return outcome({ meta, ignored: type });
       return outcome({ meta, skip: `unknown-type:${type.slice(0, 60)}` });
