@@ -22,7 +22,15 @@ interface ClaudeFileState {
   cwd: string | null;
   /** Snapshots read before any line named the working directory (the first prompt's snapshot comes before it). */
   waiting: { line: ClaudeFileHistoryLine; offset: number }[];
+  /**
+   * `summary` lines whose leaf message is not in the index yet, oldest first. Kept across batches and passes: a
+   * summary can be written long before its leaf, and a pass killed between the two must not lose it.
+   */
+  summaries: { leafUuid: string; summary: string }[];
 }
+
+/** Summaries waiting for their leaf; old builds copied other sessions' summaries in, which never resolve. */
+const MAX_PENDING_SUMMARIES = 32;
 
 /** A transcript that never names its directory does not carry an unbounded list from pass to pass. */
 const MAX_WAITING = 64;
@@ -35,6 +43,9 @@ function loadState(saved: Readonly<Record<string, unknown>> | null, c: ClaudeCan
     cwd: str(saved?.cwd) ?? null,
     waiting: Array.isArray(saved?.waiting)
       ? (saved.waiting as unknown[]).filter((w): w is ClaudeFileState['waiting'][number] => isObject(w) && isObject(w.line) && isObject(w.line.files) && typeof w.offset === 'number')
+      : [],
+    summaries: Array.isArray(saved?.summaries)
+      ? (saved.summaries as unknown[]).filter((x): x is ClaudeFileState['summaries'][number] => isObject(x) && typeof x.leafUuid === 'string' && typeof x.summary === 'string')
       : [],
   };
 }
@@ -49,7 +60,6 @@ function openClaudeFile(root: string, c: ClaudeCandidate, saved: Readonly<Record
   // Backups live under `<claude dir>/file-history/<sessionId>` (§10).
   const backupDir = () => path.join(root, 'file-history', state.sessionId);
   const meta: ClaudeLineMeta = {};
-  const pendingSummaries: { leafUuid: string; summary: string }[] = [];
 
   const releaseWaiting = (): ParsedCheckpoint[] => {
     const out = state.waiting.map((w) => fileHistoryCheckpoint(w.line, state.cwd, backupDir(), w.offset));
@@ -67,7 +77,9 @@ function openClaudeFile(root: string, c: ClaudeCandidate, saved: Readonly<Record
       if (line.version) meta.version = line.version;
       // 2.0.x flat sub-agent files name their parent session inside the entries.
       if (c.isSubagent && !state.parentId && line.sessionId && line.sessionId !== state.sessionId) state.parentId = line.sessionId;
-      if (line.summary && line.summaryLeafUuid) pendingSummaries.push({ leafUuid: line.summaryLeafUuid, summary: line.summary });
+      if (line.summary && line.summaryLeafUuid) {
+        if (state.summaries.push({ leafUuid: line.summaryLeafUuid, summary: line.summary }) > MAX_PENDING_SUMMARIES) state.summaries.shift();
+      }
       if (line.aiTitle) meta.aiTitle = line.aiTitle;
       if (line.customTitle) meta.customTitle = line.customTitle;
       const checkpoints: ParsedCheckpoint[] = state.cwd && state.waiting.length ? releaseWaiting() : [];
@@ -90,27 +102,24 @@ function openClaudeFile(root: string, c: ClaudeCandidate, saved: Readonly<Record
       agentVersion: meta.version ?? null,
     }),
     title: (m: ParsedMessage) => (m.isSidechain && !c.isSubagent ? null : promptTitle(m.text)),
-    afterCommit: (writer, sessionId) => applySummaries(writer, sessionId, state, meta, pendingSummaries),
-    state: () => ({ ...state, waiting: state.waiting.length ? state.waiting : undefined }),
+    afterCommit: (writer, sessionId) => applySummaries(writer, sessionId, state, meta),
+    state: () => ({ ...state, waiting: state.waiting.length ? state.waiting : undefined, summaries: state.summaries.length ? state.summaries : undefined }),
   };
 }
 
 /** Last one wins within a rank; a user's /rename outranks a generated title, which outranks a branch summary. */
-function applySummaries(
-  writer: IndexWriter,
-  sessionId: string,
-  state: ClaudeFileState,
-  meta: ClaudeLineMeta,
-  pending: { leafUuid: string; summary: string }[],
-): void {
+function applySummaries(writer: IndexWriter, sessionId: string, state: ClaudeFileState, meta: ClaudeLineMeta): void {
   const candidates: [number, string | undefined][] = [
     [3, meta.customTitle],
     [2, meta.aiTitle],
   ];
-  // Old builds copied other sessions' summaries into new files: keep only those whose leaf is in this session.
+  // Old builds copied other sessions' summaries into new files: keep only those whose leaf is in this session. The
+  // newest resolved one wins; it and everything older are done with.
+  const pending = state.summaries;
   for (let i = pending.length - 1; i >= 0; i--) {
     if (writer.hasMessage(sessionId, pending[i].leafUuid)) {
       candidates.push([1, pending[i].summary]);
+      state.summaries = pending.slice(i + 1);
       break;
     }
   }
