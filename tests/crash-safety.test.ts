@@ -25,7 +25,7 @@ beforeAll(() => {
   const lines: string[] = [JSON.stringify({ type: 'summary', summary: 'The long one', leafUuid: 'leaf-at-the-end' })];
   let parent: string | null = null;
   for (let i = 0; i < 9000; i++) {
-    const c = { uuid: `big-${i}`, parentUuid: parent, sessionId: big, timestamp: new Date(Date.UTC(2026, 4, 2) + i * 1000).toISOString() };
+    const c: { uuid: string; parentUuid: string | null; sessionId: string; timestamp: string } = { uuid: `big-${i}`, parentUuid: parent, sessionId: big, timestamp: new Date(Date.UTC(2026, 4, 2) + i * 1000).toISOString() };
     if (i % 4 === 0) lines.push(prompt(c, `prompt ${i} ${'words '.repeat(i % 30)}`));
     else if (i % 4 === 1) lines.push(toolUse(c, `toolu_${i}`, 'Bash', { command: `npm test -- ${i}` }));
     else if (i % 4 === 2) lines.push(toolResult(c, `toolu_${i}`, `output ${i}\n`.repeat(1 + (i % 50)), i % 7 === 0));

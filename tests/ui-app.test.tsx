@@ -170,6 +170,31 @@ describe('App', () => {
     expect(after).toContain('indexing 3/9 files');
   });
 
+  it('follows a live session: the cursor moves with new messages at the end, else the scrubber counts them', async () => {
+    store = makeStore([session('live', 5, 'Live')]);
+    const events = new TuiEvents();
+    app = mount(<App reader={store.reader} size={SIZE} events={events} initialSessionId="live" />);
+    await app.waitForFrame((f) => position(f) === '1/5');
+    await app.press(KEYS.end);
+    await app.waitForFrame((f) => position(f) === '5/5');
+    const file = store.writer.ensureSourceFile('/sources/live.jsonl', 'claude');
+    const grow = (from: number, n: number) => {
+      store!.writer.appendMessages('live', file.id, from, Array.from({ length: n }, (_, i) => parsedMessage(100 + from + i, { text: `live message ${from + i}` })));
+      events.emit({ type: 'changed' });
+    };
+    grow(6, 2);
+    const followed = await app.waitForFrame((f) => position(f) === '7/7');
+    expect(followed).toContain('live message 7');
+    await app.press(KEYS.home);
+    await app.waitForFrame((f) => position(f) === '1/7');
+    grow(8, 3);
+    const counted = await app.waitForFrame((f) => position(f) === '1/10' && f.includes('+3 new'));
+    expectFits(counted);
+    await app.press(KEYS.end);
+    const caughtUp = await app.waitForFrame((f) => position(f) === '10/10');
+    expect(caughtUp).not.toContain('new');
+  });
+
   it('quits on q and on Ctrl-C', async () => {
     for (const key of ['q', KEYS.ctrlC]) {
       store = makeStore([session('s', 2, 'Quit')]);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { age, displayPath, shortTime } from '../src/ui/format.js';
 import { BINDINGS, bindingsFor, footerHints, helpSections, keyName, keyNames, resolveKey, type CommandId, type ScreenKind } from '../src/ui/keys.js';
 import { layoutBody, FOLDED_ROWS } from '../src/ui/message-body.js';
-import { applyCommand, initialNav, topScreen, type NavEnv, type NavState } from '../src/ui/navigation.js';
+import { applyCommand, followGrowth, initialNav, newMessages, topScreen, type NavEnv, type NavState } from '../src/ui/navigation.js';
 import { moveSelection } from '../src/ui/scroll.js';
 import { barCells, bucketOf, markerCells } from '../src/ui/scrubber.js';
 import { cellWidth, fit, sanitize, truncate, truncateStart, wrapLine, wrapText } from '../src/ui/text.js';
@@ -129,7 +129,7 @@ describe('navigation', () => {
 
   it('opens the selected session at its first message and goes back to the same selection', () => {
     const s = run(initialNav(), 'list.down', 'list.down', 'list.open');
-    expect(topScreen(s)).toEqual({ kind: 'timeline', sessionId: 's2', seq: 1, scroll: 0 });
+    expect(topScreen(s)).toEqual({ kind: 'timeline', sessionId: 's2', seq: 1, scroll: 0, seen: 25 });
     const back = run(s, 'timeline.back');
     expect(topScreen(back).kind).toBe('list');
     expect(back.list.selected).toBe(2);
@@ -156,6 +156,23 @@ describe('navigation', () => {
     expect(s.stack.map((x) => x.kind)).toEqual(['list', 'timeline', 'help']);
     expect(run(s, 'help.close').stack.map((x) => x.kind)).toEqual(['list', 'timeline']);
     expect(applyCommand(s, 'app.quit', env())).toBe('quit');
+  });
+
+  it('follows a live session when on its last message, and counts what is new otherwise', () => {
+    const atEnd = run(initialNav('x', 25), 'timeline.last');
+    const followed = followGrowth(atEnd, 'x', 25, 28);
+    expect(seq(followed)).toBe(28);
+    expect(newMessages(topScreen(followed), 28)).toBe(0);
+    const middle = run(initialNav('x', 25), 'timeline.next');
+    const stayed = followGrowth(middle, 'x', 25, 28);
+    expect(seq(stayed)).toBe(2);
+    expect(newMessages(topScreen(stayed), 28)).toBe(3);
+    // Reaching the end catches up.
+    const caughtUp = applyCommand(stayed, 'timeline.last', env({ messageCount: () => 28 })) as NavState;
+    expect(newMessages(topScreen(caughtUp), 28)).toBe(0);
+    // Another session growing changes nothing; a session that shrank keeps the cursor inside it.
+    expect(followGrowth(middle, 'other', 25, 30)).toBe(middle);
+    expect(seq(followGrowth(run(initialNav('x', 25), 'timeline.last'), 'x', 25, 10))).toBe(10);
   });
 
   it('does nothing on an empty list', () => {

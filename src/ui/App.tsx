@@ -11,7 +11,7 @@ import { useSessionPage, useTerminalSize, useTimelineData, type Size } from './h
 import { keyNames, resolveKey } from './keys.js';
 import { ListView, listHeight } from './ListView.js';
 import { layoutBody } from './message-body.js';
-import { applyCommand, initialNav, refitList, topScreen, type NavEnv, type NavState, type Screen } from './navigation.js';
+import { applyCommand, followGrowth, initialNav, newMessages, refitList, topScreen, type NavEnv, type NavState, type Screen } from './navigation.js';
 import { COLOR_THEME, ThemeContext, type Theme } from './theme.js';
 import { scrubberWidth, timelineBodyHeight, TimelineView } from './TimelineView.js';
 
@@ -41,7 +41,9 @@ export function App(props: AppProps): React.JSX.Element {
   const { reader } = props;
   const { exit } = useApp();
   const size = useTerminalSize(props.size);
-  const [nav, setNav] = useState<NavState>(() => initialNav(props.initialSessionId));
+  const [nav, setNav] = useState<NavState>(() =>
+    initialNav(props.initialSessionId, props.initialSessionId ? reader.getSession(props.initialSessionId)?.messageCount ?? 0 : 0),
+  );
   const [version, setVersion] = useState(0);
   const [progress, setProgress] = useState<string | null>(null);
 
@@ -61,7 +63,8 @@ export function App(props: AppProps): React.JSX.Element {
 
   const timeline = content.kind === 'timeline' ? content : null;
   const sessionForWidth = useMemo(() => (timeline ? reader.getSession(timeline.sessionId) : undefined), [reader, timeline?.sessionId, version]);
-  const barWidth = scrubberWidth(size.columns, sessionForWidth);
+  const fresh = timeline ? newMessages(timeline, sessionForWidth?.messageCount ?? 0) : 0;
+  const barWidth = scrubberWidth(size.columns, sessionForWidth, fresh);
   const data = useTimelineData(reader, timeline?.sessionId ?? null, timeline?.seq ?? 1, barWidth, version);
   const bodyWidth = Math.max(1, size.columns - 1);
   const body = useMemo(
@@ -69,6 +72,16 @@ export function App(props: AppProps): React.JSX.Element {
     [data.message?.id, bodyWidth, nav.folded, version],
   );
   const bodyHeight = timelineBodyHeight(size.rows);
+
+  // A live session grew (or shrank): the cursor follows when it was on the last message.
+  const count = data.session?.messageCount ?? 0;
+  const lastCount = useRef<{ id: string | null; count: number }>({ id: null, count: 0 });
+  useEffect(() => {
+    const id = timeline?.sessionId ?? null;
+    const prev = lastCount.current;
+    lastCount.current = { id, count };
+    if (id && prev.id === id && prev.count !== count) setNav((s) => followGrowth(s, id, prev.count, count));
+  }, [timeline?.sessionId, count]);
 
   // The list keeps a valid selection when sessions arrive or the terminal is resized.
   useEffect(() => {
@@ -131,6 +144,7 @@ export function App(props: AppProps): React.JSX.Element {
         body={body}
         scroll={Math.min(timeline.scroll, Math.max(0, body.length - bodyHeight))}
         buckets={data.buckets}
+        fresh={fresh}
         progress={progress}
         home={props.home}
       />

@@ -35,7 +35,7 @@ const COUNT_W = 6;
 function sessionSpans(s: SessionRow, width: number, now: number, home: string | undefined, selected: boolean): Span[] {
   const projectW = Math.max(8, Math.min(28, Math.floor(width * 0.25)));
   const title = oneLine(s.title ?? s.summary ?? '(no prompt yet)');
-  const children = s.childCount > 0 ? ` +${s.childCount} sub-agent${s.childCount === 1 ? '' : 's'}` : '';
+  const children = (s.childCount > 0 ? ` +${s.childCount} sub-agent${s.childCount === 1 ? '' : 's'}` : '') + (s.sourceGone ? ' · source deleted' : '');
   return [
     { text: selected ? '› ' : '  ', role: selected ? undefined : 'text.accent' },
     { text: fit(agentLabel(s.agent), AGENT_W) + ' ', role: selected ? undefined : 'text.accent' },

@@ -19,10 +19,11 @@ export function timelineBodyHeight(screenRows: number): number {
   return Math.max(1, screenRows - TIMELINE_CHROME_ROWS);
 }
 
-/** Width of the scrubber bar between the two time labels. */
-export function scrubberWidth(screenColumns: number, session: SessionRow | undefined): number {
+/** Width of the scrubber bar between the two time labels (and the count of new messages, when there are some). */
+export function scrubberWidth(screenColumns: number, session: SessionRow | undefined, fresh = 0): number {
   const [left, right] = timeLabels(session);
-  return Math.max(4, screenColumns - cellWidth(left) - cellWidth(right) - 4);
+  const freshLabel = fresh ? ` +${fresh} new` : '';
+  return Math.max(4, screenColumns - cellWidth(left) - cellWidth(right) - cellWidth(freshLabel) - 4);
 }
 
 function timeLabels(session: SessionRow | undefined): [string, string] {
@@ -40,6 +41,8 @@ export interface TimelineViewProps {
   readonly body: readonly BodyRow[];
   readonly scroll: number;
   readonly buckets: readonly ScrubBucket[];
+  /** Messages that arrived while the cursor was not on the last one (a live session). */
+  readonly fresh?: number;
   readonly progress?: string | null;
   readonly home?: string;
 }
@@ -51,6 +54,7 @@ function headerSpans(session: SessionRow | undefined, home: string | undefined):
     { text: ` · ${displayPath(session.project, home)}`, role: 'text.secondary' },
   ];
   if (session.gitBranch) parts.push({ text: ` · ${session.gitBranch}`, role: 'text.secondary' });
+  if (session.sourceGone) parts.push({ text: ' · source deleted, kept in the index', role: 'status.warn' });
   parts.push({ text: ` · ${oneLine(session.title ?? session.summary ?? '')}` });
   return parts;
 }
@@ -68,8 +72,9 @@ function messageLine(m: MessageRow | undefined): Span[] {
 export function TimelineView(p: TimelineViewProps): React.JSX.Element {
   const bodyHeight = timelineBodyHeight(p.height);
   const count = p.session?.messageCount ?? 0;
-  const [left, right] = timeLabels(p.session);
-  const barWidth = scrubberWidth(p.width, p.session);
+  const [left, rightTime] = timeLabels(p.session);
+  const right = p.fresh ? `${rightTime} +${p.fresh} new` : rightTime;
+  const barWidth = scrubberWidth(p.width, p.session, p.fresh);
   const pad = ' '.repeat(cellWidth(left) + 2);
   const rows: React.JSX.Element[] = [];
   for (let i = 0; i < bodyHeight; i++) {
@@ -95,7 +100,12 @@ export function TimelineView(p: TimelineViewProps): React.JSX.Element {
       <Row width={p.width} spans={[{ text: pad }, ...runs(markerCells(p.buckets.slice(0, barWidth)))]} />
       <Row
         width={p.width}
-        spans={[{ text: ` ${left} `, role: 'text.secondary' }, ...runs(barCells(barWidth, p.seq, count)), { text: ` ${right}`, role: 'text.secondary' }]}
+        spans={[
+          { text: ` ${left} `, role: 'text.secondary' },
+          ...runs(barCells(barWidth, p.seq, count)),
+          { text: ` ${rightTime}`, role: 'text.secondary' },
+          { text: p.fresh ? ` +${p.fresh} new` : '', role: 'mark.new' },
+        ]}
       />
       <Row width={p.width} role="status" spans={whileFits(status, p.width)} />
     </Box>

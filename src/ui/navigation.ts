@@ -7,7 +7,14 @@ import { moveSelection, refit, type ListWindow } from './scroll.js';
 
 export type Screen =
   | { readonly kind: 'list' }
-  | { readonly kind: 'timeline'; readonly sessionId: string; readonly seq: number; readonly scroll: number }
+  | {
+      readonly kind: 'timeline';
+      readonly sessionId: string;
+      readonly seq: number;
+      readonly scroll: number;
+      /** The message count when the user was last caught up (opened it, or stood on its last message): more are new. */
+      readonly seen: number;
+    }
   | { readonly kind: 'help'; readonly scroll: number };
 
 export interface NavState {
@@ -33,9 +40,9 @@ export interface NavEnv {
 
 export const STEP_BIG = 10;
 
-export function initialNav(openSessionId?: string): NavState {
+export function initialNav(openSessionId?: string, messageCount = 0): NavState {
   const stack: Screen[] = [{ kind: 'list' }];
-  if (openSessionId) stack.push({ kind: 'timeline', sessionId: openSessionId, seq: 1, scroll: 0 });
+  if (openSessionId) stack.push({ kind: 'timeline', sessionId: openSessionId, seq: 1, scroll: 0, seen: messageCount });
   return { stack, list: { selected: 0, offset: 0 }, folded: true };
 }
 
@@ -55,12 +62,36 @@ function clamp(n: number, lo: number, hi: number): number {
   return Math.max(lo, Math.min(hi, n));
 }
 
-/** Moves the open timeline to `seq` (clamped to the session), resetting the message scroll. */
+/** Moves the open timeline to `seq` (clamped to the session), resetting the message scroll. Reaching the last
+ * message means every message has been seen. */
 export function goToSeq(s: NavState, seq: number, count: number): NavState {
   const top = topScreen(s);
   if (top.kind !== 'timeline') return s;
   const next = clamp(seq, 1, Math.max(1, count));
-  return next === top.seq ? s : replaceTop(s, { ...top, seq: next, scroll: 0 });
+  const seen = next >= count ? Math.max(top.seen, count) : top.seen;
+  return next === top.seq && seen === top.seen ? s : replaceTop(s, { ...top, seq: next, scroll: 0, seen });
+}
+
+/**
+ * A live session grew from `before` to `after` messages. A cursor on the last message follows to the new last one;
+ * anywhere else it stays put, and the difference shows as new. Applies to the timeline wherever it is in the stack.
+ */
+export function followGrowth(s: NavState, sessionId: string, before: number, after: number): NavState {
+  if (after === before) return s;
+  let changed = false;
+  const stack = s.stack.map((screen) => {
+    if (screen.kind !== 'timeline' || screen.sessionId !== sessionId) return screen;
+    changed = true;
+    if (screen.seq >= before && after > before) return { ...screen, seq: after, scroll: 0, seen: after };
+    // Elsewhere the cursor stays; a session that shrank (its source was rewritten) keeps the cursor inside it.
+    return { ...screen, seq: Math.min(screen.seq, Math.max(1, after)), seen: Math.min(screen.seen, after) };
+  });
+  return changed ? { ...s, stack } : s;
+}
+
+/** How many messages arrived since the user was last caught up with the open timeline. */
+export function newMessages(screen: Screen, count: number): number {
+  return screen.kind === 'timeline' ? Math.max(0, count - screen.seen) : 0;
 }
 
 /** Applies a command; returns 'quit' when the program should end. */
@@ -95,7 +126,7 @@ export function applyCommand(s: NavState, command: CommandId, env: NavEnv): NavS
     {
       const sessionId = env.listTotal > 0 ? env.sessionIdAt(s.list.selected) : null;
       if (!sessionId) return s;
-      return { ...s, stack: [...s.stack, { kind: 'timeline', sessionId, seq: 1, scroll: 0 }] };
+      return { ...s, stack: [...s.stack, { kind: 'timeline', sessionId, seq: 1, scroll: 0, seen: env.messageCount(sessionId) }] };
     }
 
     case 'timeline.back':
