@@ -89,14 +89,21 @@ async function timeToExit(args: string[]): Promise<number> {
   return performance.now() - t0;
 }
 
-/** Runs `index` and kills it with SIGKILL after `delay` ms; true when it finished first. */
+/** Runs `index` and kills it with SIGKILL after `delay` ms; true when it finished first (and fails if it failed). */
 async function runKilledAfter(dbPath: string, delay: number): Promise<boolean> {
-  const child = spawn(process.execPath, [CLI, 'index', '--db', dbPath, ...roots], { stdio: 'ignore', env: { ...process.env, HOME: dir } });
+  const child = spawn(process.execPath, [CLI, 'index', '--db', dbPath, '--json', ...roots], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HOME: dir } });
+  let stderr = '';
+  let stdout = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   const exit = new Promise<void>((r) => child.once('exit', () => r()));
   const timer = setTimeout(() => child.kill('SIGKILL'), delay);
   await exit;
   clearTimeout(timer);
-  return child.signalCode === null;
+  if (child.signalCode !== null) return false;
+  expect(child.exitCode, stderr).toBe(0);
+  expect(JSON.parse(stdout).fileErrors, stdout).toEqual([]);
+  return true;
 }
 
 function runIndex(dbPath: string) {
@@ -119,17 +126,26 @@ it('ends identical to a clean index however often it is killed mid-pass, and lea
   const killed = path.join(dir, 'killed.db');
   const startMs = await timeToExit(['--version']);
   let kills = 0;
-  for (let round = 0; round < 6; round++) {
+  for (let round = 0; round < 8; round++) {
     for (const side of ['', '-wal', '-shm']) fs.rmSync(killed + side, { force: true });
     for (let attempt = 0; attempt < 40; attempt++) {
-      const delay = startMs + Math.random() * Math.max(50, cleanMs - startMs) * 0.35;
+      const delay = startMs * 0.8 + Math.random() * Math.max(50, cleanMs - startMs * 0.8) * 0.4;
       const finished = await runKilledAfter(killed, delay);
       if (finished) break;
       kills++;
     }
-    expect(dump(killed), `round ${round}`).toEqual(dump(clean));
+    const got = dump(killed);
+    const want = dump(clean);
+    if (JSON.stringify(got) !== JSON.stringify(want)) {
+      // Say which sessions and files differ before the (huge) table diff.
+      const counts = (d: Record<string, unknown[]>) => JSON.stringify(d.session.map((r) => { const x = r as Record<string, unknown>; return [x.id, x.message_count, x.summary]; }));
+      const files = (d: Record<string, unknown[]>) => JSON.stringify(d.source_file.map((r) => { const x = r as Record<string, unknown>; return [x.path, x.size, x.read_offset, x.state]; }));
+      expect(counts(got), `round ${round} sessions`).toBe(counts(want));
+      expect(files(got), `round ${round} files`).toBe(files(want));
+    }
+    expect(got, `round ${round}`).toEqual(want);
   }
-  expect(kills, `cleanMs ${cleanMs}, startMs ${startMs}`).toBeGreaterThanOrEqual(10);
+  expect(kills, `cleanMs ${cleanMs}, startMs ${startMs}`).toBeGreaterThanOrEqual(12);
 
   const db = new Database(clean, { readonly: true });
   expect((db.prepare("SELECT summary FROM session WHERE id = '11111111-2222-4333-8444-555555555555'").get() as { summary: string }).summary).toBe('The long one');
