@@ -1,11 +1,20 @@
 /** The adapters for the assistants mantra-tui reads, built from resolved roots. */
 import type { Adapter } from './adapter.js';
 import { claudeAdapter } from './claude/index.js';
+import { cursorAdapter } from './cursor/index.js';
 
 export interface SourceRoots {
   readonly claudeDir: string;
+  /** Cursor's editor user dir (paths.ts `resolveCursorDir`); Cursor is read when this is set. */
+  readonly cursorDir?: string;
+  /** cursor-agent's dir, `~/.cursor` (paths.ts `resolveCursorCliDir`); cursor-agent is read when this is set. */
+  readonly cursorCliDir?: string;
 }
 
 export function adaptersFor(roots: SourceRoots): Adapter[] {
-  return [claudeAdapter(roots.claudeDir) as unknown as Adapter];
+  const adapters: Adapter[] = [claudeAdapter(roots.claudeDir) as unknown as Adapter];
+  if (roots.cursorDir || roots.cursorCliDir) {
+    adapters.push(cursorAdapter({ userDir: roots.cursorDir ?? null, cliDir: roots.cursorCliDir ?? null }) as unknown as Adapter);
+  }
+  return adapters;
 }
