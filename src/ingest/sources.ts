@@ -1,6 +1,7 @@
 /** The adapters for the assistants mantra-tui reads, built from resolved roots. */
 import type { Adapter } from './adapter.js';
 import { claudeAdapter } from './claude/index.js';
+import { antigravityAdapter } from './antigravity/index.js';
 import { cursorAdapter } from './cursor/index.js';
 
 export interface SourceRoots {
@@ -9,6 +10,8 @@ export interface SourceRoots {
   readonly cursorDir?: string;
   /** cursor-agent's dir, `~/.cursor` (paths.ts `resolveCursorCliDir`); cursor-agent is read when this is set. */
   readonly cursorCliDir?: string;
+  /** Antigravity profiles or folders of profiles (paths.ts `resolveAntigravityDirs`); read when non-empty. */
+  readonly antigravityDirs?: readonly string[];
 }
 
 export function adaptersFor(roots: SourceRoots): Adapter[] {
@@ -16,5 +19,6 @@ export function adaptersFor(roots: SourceRoots): Adapter[] {
   if (roots.cursorDir || roots.cursorCliDir) {
     adapters.push(cursorAdapter({ userDir: roots.cursorDir ?? null, cliDir: roots.cursorCliDir ?? null }) as unknown as Adapter);
   }
+  if (roots.antigravityDirs?.length) adapters.push(antigravityAdapter({ dirs: roots.antigravityDirs }) as unknown as Adapter);
   return adapters;
 }

@@ -1,5 +1,5 @@
 /** Small pure helpers shared by the Cursor and Antigravity parsers. */
-import type { MessageKind, ParsedMessage, Role } from '../model.js';
+import { MAX_DATA_CHARS, type FileEdit, type MessageKind, type ParsedMessage, type Role } from '../model.js';
 
 export type Json = Record<string, unknown>;
 
@@ -103,4 +103,14 @@ export function interpolateTimestamps(known: readonly (number | null)[], start: 
     i = j;
   }
   return out;
+}
+
+/**
+ * `{"edits": …}` as tool-call data (the FileEdit contract in model.ts), or null when there are none. Edits too large to
+ * keep are dropped with a flag rather than cut: a cut edit would restore the wrong bytes.
+ */
+export function editsData(edits: readonly FileEdit[]): string | null {
+  if (edits.length === 0) return null;
+  const json = JSON.stringify({ edits });
+  return json.length <= MAX_DATA_CHARS ? json : JSON.stringify({ edits: [], truncated: true });
 }

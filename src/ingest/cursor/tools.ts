@@ -4,9 +4,11 @@
  * Pure. Tool names and argument keys follow shared/formats/cursor.md §6; argument shapes are matched by key so the
  * snake_case editor tools and the PascalCase CLI tools are read by the same code.
  */
-import { MAX_DATA_CHARS, type FileEdit } from '../../model.js';
+import type { FileEdit } from '../../model.js';
 import { resolveAgainst } from '../project-path.js';
 import { isObject, jsonText, num, shorten, str, tryJson, type Json } from '../text.js';
+
+export { editsData } from '../text.js';
 
 const PATH_KEYS = ['target_file', 'file_path', 'path', 'filePath', 'targetFile', 'relative_workspace_path', 'relativeWorkspacePath', 'target_notebook', 'notebook_path'];
 const COMMAND_KEYS = ['command', 'cmd', 'commandLine'];
@@ -129,13 +131,6 @@ export function cursorEdits(name: string, args: Json, result: Json | undefined, 
   }
   if (lower === 'edit_file' || lower === 'reapply') return result ? editsFromDiffChunks(path, chunksOf(result)) : [];
   return [];
-}
-
-/** `{"edits": …}` as tool-call data, or null; edits too large to keep are dropped rather than cut (a cut edit lies). */
-export function editsData(edits: readonly FileEdit[]): string | null {
-  if (edits.length === 0) return null;
-  const json = JSON.stringify({ edits });
-  return json.length <= MAX_DATA_CHARS ? json : JSON.stringify({ edits: [], truncated: true });
 }
 
 const RESULT_TEXT_KEYS = ['output', 'contents', 'content', 'stdout', 'text', 'markdown', 'result', 'message', 'error'];
