@@ -9,6 +9,9 @@ describe('parseArgs', () => {
     [['sessions', '--agent', 'claude', '--project=/x'], { command: 'sessions', agent: 'claude', project: '/x' }],
     [['show', 'abc', '--json', '--db', '/tmp/i.db'], { command: 'show', positionals: ['abc'], json: true, db: '/tmp/i.db' }],
     [['--claude-dir', '/c', 'index'], { command: 'index', claudeDir: '/c' }],
+    [['index', '--cursor-dir', '/cu', '--cursor-cli-dir=/cc', '--antigravity-dir', '/g'], { command: 'index', cursorDir: '/cu', cursorCliDir: '/cc', antigravityDir: '/g' }],
+    [['--antigravity-dir=/g/antigravity-cli'], { command: 'tui', antigravityDir: '/g/antigravity-cli' }],
+    [['sessions', '--cursor-dir', '/cu', '--agent', 'cursor'], { command: 'sessions', cursorDir: '/cu', agent: 'cursor' }],
     [['--help'], { help: true }],
     [['-V'], { version: true }],
   ])('accepts %j', (argv, expected) => {
@@ -25,6 +28,8 @@ describe('parseArgs', () => {
     [['index', '--agent', 'claude'], /does not apply to "index"/],
     [['--json'], /does not apply to the TUI/],
     [['--db'], /needs a value/],
+    [['index', '--cursor-dir'], /--cursor-dir needs a value/],
+    [['--antigravity-dir='], /--antigravity-dir needs a value/],
     [['--json=1', 'index'], /takes no value/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(UsageError);

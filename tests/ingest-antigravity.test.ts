@@ -7,6 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FileEdit } from '../src/model.js';
 import type { Adapter } from '../src/ingest/adapter.js';
 import { antigravityAdapter } from '../src/ingest/antigravity/index.js';
+import { parseAgyhubSummaries, parseAnnotationTitle, parseHistory, parseLastConversations, parseProjectConfig, parseTrajectoryMetadata } from '../src/ingest/antigravity/side-index.js';
+import { agyEdits, checkpointObjective, decodeTwinValue, diffBlocks, exitCodeOf, parseStepLine, promptOf, resultBody, sortSteps, subagentIds } from '../src/ingest/antigravity/steps.js';
 import { claudeAdapter } from '../src/ingest/claude/index.js';
 import { runIndex } from '../src/ingest/indexer.js';
 import { closeDatabase, openDatabase } from '../src/store/db.js';
@@ -453,5 +455,111 @@ describe('Antigravity side indexes, profiles and doctor', () => {
     // --antigravity-dir naming one profile reads only that one.
     const one = antigravityAdapter({ dirs: [ide] });
     expect(one.discover().map((c) => c.conversationId)).toEqual(['cccccccc-0000-4000-8000-000000000000']);
+  });
+});
+
+describe('Antigravity pure parts', () => {
+  const varint = (n: number) => {
+    const out: number[] = [];
+    while (n >= 0x80) {
+      out.push((n & 0x7f) | 0x80);
+      n = Math.floor(n / 128);
+    }
+    out.push(n);
+    return Buffer.from(out);
+  };
+  /** Protobuf: a length-delimited field. */
+  const ld = (field: number, body: Buffer | string) => {
+    const b = typeof body === 'string' ? Buffer.from(body) : body;
+    return Buffer.concat([varint(field * 8 + 2), varint(b.length), b]);
+  };
+
+  it('reads prompts: the request, artifact comments before it, uploaded images; bare text as is', () => {
+    const content =
+      'Comments on artifact URI: file:///p/brain/x/implementation_plan.md\nLooks good. The user has approved this document.\n<USER_REQUEST>\n/plan add a cart\n</USER_REQUEST>\n<ADDITIONAL_METADATA>\nThe current local time is: 2026-08-04T11:49:05+03:00.\nThe user has uploaded 1 image(s):\n- /p/brain/x/.user_uploaded/media_1.png\n</ADDITIONAL_METADATA>';
+    expect(promptOf(content)).toEqual({
+      request: '/plan add a cart',
+      text: 'Comments on artifact URI: file:///p/brain/x/implementation_plan.md\nLooks good. The user has approved this document.\n\n/plan add a cart\n\n[image: /p/brain/x/.user_uploaded/media_1.png]',
+    });
+    expect(promptOf('  just do it ')).toEqual({ text: 'just do it', request: 'just do it' });
+  });
+
+  it.each([
+    ['\t\t\t\tThe command completed successfully.\n\t\t\t\tOutput:\n\t\t\t\tok', 0],
+    ['\t\t\t\tThe command failed with exit code: 2\n\t\t\t\tOutput:', 2],
+    ['\t\t\t\tThe command exited with code 0.', 0],
+    ['The command exited with code 127.\nOutput:\nnot found', 127],
+    ['Tool is running as a background task with task id: x/task-1', null],
+  ])('exit code of %j is %s', (text, code) => {
+    expect(exitCodeOf(text)).toBe(code);
+  });
+
+  it('reads diff blocks, subagent ids, checkpoint objectives and the result header', () => {
+    expect(diffBlocks('The following changes were made by the replace_file_content tool to: C:\\x\\a.py. If relevant…\n[diff_block_start]\n@@ -1 +1 @@\n-a\n+b\n[diff_block_end]\nnote\n[diff_block_start]\n@@ -5 +5 @@\n-c\n+d\n[diff_block_end]')).toEqual([
+      { path: 'C:\\x\\a.py', diff: '@@ -1 +1 @@\n-a\n+b\n' },
+      { path: 'C:\\x\\a.py', diff: '@@ -5 +5 @@\n-c\n+d\n' },
+    ]);
+    expect(diffBlocks('[diff_block_start]\nno end')).toEqual([]);
+    expect(subagentIds(`[{"conversationId": "${C1}", "logAbsoluteUri": "file:///x"}, {"conversationId":"${C2}"}]`)).toEqual([C1, C2]);
+    expect(checkpointObjective('{{ CHECKPOINT 1 }}\n\n# USER Objective:\n\nRunning Code In Visual Studio\n\n# User Requests\n…')).toBe('Running Code In Visual Studio');
+    expect(checkpointObjective('# Resuming from a compaction')).toBeNull();
+    expect(resultBody('Created At: 2026-07-20T09:10:07Z\nCompleted At: 2026-07-20T09:10:07Z\n\nbody')).toBe('body');
+  });
+
+  it('decodes the twin\'s args, including values it cut mid-escape', () => {
+    expect(decodeTwinValue('"\\"/x/y.ts\\""')).toEqual({ value: '"/x/y.ts"', truncated: false });
+    expect(decodeTwinValue('"/x/y.ts"')).toEqual({ value: '/x/y.ts', truncated: false });
+    expect(decodeTwinValue('true')).toEqual({ value: true, truncated: false });
+    expect(decodeTwinValue('"line one\\nline \\u00e9t\\u00\n<truncated 4151 bytes>')).toEqual({ value: 'line one\nline ét\n<truncated 4151 bytes>', truncated: true });
+    expect(agyEdits('write_to_file', { TargetFile: '/a', CodeContent: 'x\n<truncated 9 bytes>' }, ['CodeContent'])).toEqual([]);
+    expect(agyEdits('multi_replace_file_content', { TargetFile: '/a', ReplacementChunks: [{ TargetContent: 'a', ReplacementContent: 'b', AllowMultiple: true }, { TargetContent: 'c' }] })).toEqual([
+      { op: 'replace', path: '/a', oldText: 'a', newText: 'b', replaceAll: true },
+    ]);
+  });
+
+  it('orders steps by index, keeping file order for ties and placing an index-less step after its predecessor', () => {
+    const s = (index: number | null, byteOffset: number) => ({ index, byteOffset }) as never;
+    expect(sortSteps([s(3, 0), s(1, 10), s(null, 20), s(2, 30), s(1, 40)]).map((x: { byteOffset: number }) => x.byteOffset)).toEqual([10, 20, 40, 30, 0]);
+    expect(parseStepLine('   ', 0, false)).toEqual({ blank: true });
+  });
+
+  it('reads the real summaries index, trajectory metadata and the side files', () => {
+    const hub = parseAgyhubSummaries(fs.readFileSync(path.join(FINRELIEF, 'agyhub_summaries_proto.pb')));
+    expect([...hub.keys()]).toEqual(['796a8454-722f-4c18-a920-e35089d8fbc8', CONV]);
+    expect(hub.get(CONV)).toEqual({ title: 'Running Code In Visual Studio', userTitle: null, workspace: null, branch: null });
+    expect(hub.get('796a8454-722f-4c18-a920-e35089d8fbc8')!.title).toBe('ER Diagram Design FinRelief');
+    const real = new Database(path.join(FINRELIEF, `${CONV}.db`), { readonly: true, fileMustExist: true });
+    let blob: Buffer;
+    try {
+      blob = (real.prepare("SELECT data FROM trajectory_metadata_blob WHERE id = 'main'").get() as { data: Buffer }).data;
+    } finally {
+      real.close();
+    }
+    // A desktop scratch conversation: no workspace, project "outside-of-project".
+    expect(parseTrajectoryMetadata(blob)).toEqual({ workspace: null, branch: null, projectId: null });
+    expect(parseTrajectoryMetadata(Buffer.concat([ld(1, Buffer.concat([ld(1, 'file:///home/ada/shop'), ld(4, 'feature/cart')])), ld(18, 'p-7')]))).toEqual({ workspace: '/home/ada/shop', branch: 'feature/cart', projectId: 'p-7' });
+    // A string that is not a URI in the workspace field is not taken for one.
+    expect(parseTrajectoryMetadata(ld(1, ld(1, 'not a uri'))).workspace).toBeNull();
+    expect(parseAnnotationTitle('last_user_view_time:{seconds:1 title:"nested"}\ntitle: \'Cart\\x20limit\'')).toBe('Cart limit');
+    expect(parseAnnotationTitle('archived:true')).toBeNull();
+    expect(parseProjectConfig(JSON.stringify({ id: 'p', name: '/home/ada/cli-only', projectResources: { resources: [] } }))).toEqual({ id: 'p', folder: '/home/ada/cli-only' });
+    expect(parseProjectConfig('{"id":"p","name":"not a path"}')).toBeNull();
+    expect(parseHistory('{"display":"x","timestamp":1,"workspace":"/a"}\n{"display":"y","timestamp":2,"workspace":"/a","conversationId":"c"}\nbroken\n')).toEqual(new Map([['c', '/a']]));
+    expect(parseLastConversations('{"/home/ada/shop":"c1","/tmp":3}')).toEqual(new Map([['c1', '/home/ada/shop']]));
+  });
+
+  it('takes workspace and branch from the conversation store when no cheaper index has them', () => {
+    writeTranscript(C1, [user(0, 'in a repo')]);
+    fs.mkdirSync(path.join(profile, 'conversations'), { recursive: true });
+    const store = path.join(profile, 'conversations', `${C1}.db`);
+    const db = new Database(store);
+    db.pragma('journal_mode = WAL');
+    db.exec("CREATE TABLE trajectory_metadata_blob (id TEXT PRIMARY KEY DEFAULT 'main', data BLOB)");
+    db.prepare("INSERT INTO trajectory_metadata_blob VALUES ('main', ?)").run(ld(1, Buffer.concat([ld(1, 'file:///home/ada/repo'), ld(4, 'main')])));
+    db.close();
+    const before = treeHash(profile);
+    index();
+    expect(treeHash(profile)).toEqual(before);
+    expect(read((r) => r.getSession(C1))).toMatchObject({ project: '/home/ada/repo', gitBranch: 'main' });
   });
 });

@@ -7,7 +7,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FileEdit } from '../src/model.js';
 import { claudeAdapter } from '../src/ingest/claude/index.js';
 import { cursorAdapter } from '../src/ingest/cursor/index.js';
-import { openForeignDb } from '../src/ingest/foreign-db.js';
+import { collectMessageBlobs, decodeCliMeta, unwrapUserQuery } from '../src/ingest/cursor/cli-store.js';
+import { richTextToPlain } from '../src/ingest/cursor/bubbles.js';
+import { editsFromDiffChunks } from '../src/ingest/cursor/tools.js';
+import { composerRefs, folderOfWorkspaceFile, parseWorkspaceJson, projectSlug, resolveSlug, stripJsonc } from '../src/ingest/cursor/workspace.js';
+import { classifyError, openForeignDb, planOpen } from '../src/ingest/foreign-db.js';
+import { folderFromUri, resolveAgainst } from '../src/ingest/project-path.js';
+import { messageField, readFields, stringField } from '../src/ingest/protobuf.js';
+import { planSync, prefixHashes, stateFor } from '../src/ingest/session-sync.js';
+import { interpolateTimestamps, makeMessage } from '../src/ingest/text.js';
 import { runIndex } from '../src/ingest/indexer.js';
 import type { Adapter } from '../src/ingest/adapter.js';
 import { closeDatabase, openDatabase } from '../src/store/db.js';
@@ -467,5 +475,134 @@ describe('cursor-agent (CLI) stores and agent transcripts', () => {
       expect(r.getSession('sub-1')).toMatchObject({ parentId: 'test-session', title: 'Run ls -la in the workspace directory and return the output.' });
       expect(r.getSession('a1b2c3d4-e5f6-7890-abcd-ef1234567890')).toBeUndefined();
     });
+  });
+});
+
+describe('pure parts', () => {
+  it.each([
+    [{ dbSize: 10, walMode: true, walExists: true, shmExists: true, journalExists: false }, 'direct'],
+    [{ dbSize: 10, walMode: true, walExists: true, shmExists: false, journalExists: false }, 'copy'],
+    [{ dbSize: 10, walMode: true, walExists: false, shmExists: false, journalExists: false }, 'memory'],
+    [{ dbSize: 1e9, walMode: true, walExists: false, shmExists: false, journalExists: false }, 'copy'],
+    [{ dbSize: 10, walMode: false, walExists: false, shmExists: false, journalExists: true }, 'direct'],
+    [{ dbSize: 10, walMode: false, walExists: false, shmExists: false, journalExists: false }, 'memory'],
+    [{ dbSize: 1e9, walMode: false, walExists: false, shmExists: false, journalExists: false }, 'direct'],
+  ] as const)('opens %j as %s', (files, plan) => {
+    expect(planOpen(files)).toBe(plan);
+  });
+
+  it.each([
+    ['SQLITE_BUSY', 'busy'],
+    ['SQLITE_BUSY_SNAPSHOT', 'busy'],
+    ['SQLITE_CANTOPEN', 'busy'],
+    ['SQLITE_READONLY_CANTINIT', 'busy'],
+    ['SQLITE_CORRUPT', 'corrupt'],
+    ['SQLITE_NOTADB', 'corrupt'],
+    ['ENOENT', 'missing'],
+  ])('classifies %s as %s', (code, kind) => {
+    expect(classifyError(Object.assign(new Error('x'), { code }))).toBe(kind);
+  });
+
+  it('plans the smallest write that brings a session in line', () => {
+    const msg = (id: string, text = id) => makeMessage({ sourceId: id, role: 'user', kind: 'prompt', text });
+    const three = [msg('a'), msg('b'), msg('c')];
+    const prev = stateFor(three, prefixHashes(three, []));
+    const plan = (next: typeof three, stored = 3) => planSync(prev, stored, prefixHashes(next, [prev.n, prev.n - 1]), next.length);
+    expect(plan(three)).toEqual({ kind: 'unchanged' });
+    expect(plan([...three, msg('d')])).toEqual({ kind: 'write', keep: 3 });
+    expect(plan([msg('a'), msg('b'), msg('c', 'c, finished')])).toEqual({ kind: 'write', keep: 2 });
+    expect(plan([msg('a', 'edited'), msg('b'), msg('c')])).toEqual({ kind: 'write', keep: 0 });
+    expect(plan([msg('a'), msg('b')])).toEqual({ kind: 'write', keep: 2 });
+    // The index holds something else than this state says (reset, another source): rewrite.
+    expect(plan(three, 5)).toEqual({ kind: 'write', keep: 0 });
+    expect(planSync(undefined, 0, prefixHashes([], []), 0)).toEqual({ kind: 'unchanged' });
+  });
+
+  it.each([
+    ['file:///home/ada/shop', '/home/ada/shop'],
+    ['file:///home/ada/my%20shop/', '/home/ada/my shop'],
+    ['file:///c%3A/Users/ada/shop', 'C:\\Users\\ada\\shop'],
+    ['file:///C:/Users/ada/shop/', 'C:\\Users\\ada\\shop'],
+    ['file://server/share/repo', '\\\\server\\share\\repo'],
+    ['vscode-remote://ssh-remote%2Bhost/home/ada/shop', '/home/ada/shop'],
+    ['vscode-remote://wsl%2Bubuntu/home/ada/shop', '/home/ada/shop'],
+    ['vscode-remote://dev-container%2B7b22/workspaces/shop', '/workspaces/shop'],
+    ['/home/ada/shop/', '/home/ada/shop'],
+    ['c:\\Users\\ada\\shop\\', 'C:\\Users\\ada\\shop'],
+    ['https://example.com/x', null],
+    ['', null],
+  ])('folder of %s is %s', (uri, folder) => {
+    expect(folderFromUri(uri)).toBe(folder);
+  });
+
+  it('resolves recorded relative paths against the project folder', () => {
+    expect(resolveAgainst('/home/ada/shop', 'src/a.ts')).toBe('/home/ada/shop/src/a.ts');
+    expect(resolveAgainst('/home/ada/shop', './src/a.ts')).toBe('/home/ada/shop/src/a.ts');
+    expect(resolveAgainst('C:\\Users\\ada\\shop', 'src/a.ts')).toBe('C:\\Users\\ada\\shop\\src\\a.ts');
+    expect(resolveAgainst('/home/ada/shop', '/etc/hosts')).toBe('/etc/hosts');
+    expect(resolveAgainst(null, 'src/a.ts')).toBe('src/a.ts');
+  });
+
+  it('reads protobuf fields and survives damage', () => {
+    const msg = Buffer.from([0x0a, 0x03, 0x61, 0x62, 0x63, 0x10, 0x96, 0x01, 0x1a, 0x02, 0x08, 0x07]);
+    const { fields, complete } = readFields(msg);
+    expect(complete).toBe(true);
+    expect(stringField(fields, 1)).toBe('abc');
+    expect(fields.find((f) => f.field === 2)?.varint).toBe(150);
+    expect(messageField(fields, 3)?.[0]).toMatchObject({ field: 1, varint: 7 });
+    expect(readFields(msg.subarray(0, 4))).toMatchObject({ complete: false });
+    expect(readFields(Buffer.from([0x0f, 0x01]))).toEqual({ fields: [], complete: false });
+  });
+
+  it('interpolates missing times inside their bounds', () => {
+    expect(interpolateTimestamps([null, null, null], 0, 100)).toEqual([0, 50, 100]);
+    expect(interpolateTimestamps([null, 40, null, null, 100], 0, 200)).toEqual([0, 40, 60, 80, 100]);
+    expect(interpolateTimestamps([10, null], null, null)).toEqual([10, 10]);
+    expect(interpolateTimestamps([null], null, null)).toEqual([null]);
+    expect(interpolateTimestamps([null, null], 5, null)).toEqual([5, 5]);
+  });
+
+  it('reads workspace.json, multi-root workspaces, composer references and project slugs', () => {
+    expect(parseWorkspaceJson('{"folder":"file:///home/ada/shop"}')).toEqual({ kind: 'folder', folder: '/home/ada/shop' });
+    expect(parseWorkspaceJson('{"workspace":"file:///home/ada/shop.code-workspace"}')).toEqual({ kind: 'workspace-file', file: '/home/ada/shop.code-workspace' });
+    expect(parseWorkspaceJson('not json')).toEqual({ kind: 'none' });
+    const ws = '{\n  // the app\n  "folders": [ { "path": "app" }, /* docs */ { "path": "../docs" }, ],\n  "settings": { "a": "//not a comment" },\n}';
+    expect(stripJsonc(ws).includes('//not a comment')).toBe(true);
+    expect(folderOfWorkspaceFile('/home/ada/shop.code-workspace', ws)).toBe('/home/ada/app');
+    expect(folderOfWorkspaceFile('/home/ada/x.code-workspace', '{"folders":[{"uri":"file:///srv/repo"}]}')).toBe('/srv/repo');
+    expect(folderOfWorkspaceFile('/home/ada/x.code-workspace', null)).toBe('/home/ada');
+    expect(composerRefs(workspaceComposerRefs(['c1', 'c2']), [{ 'workbench.panel.aichat.view.c3': { collapsed: false }, other: 1 }]).sort()).toEqual(['c1', 'c2', 'c3']);
+    expect(projectSlug('/home/ada/my.shop')).toBe('home-ada-my-shop');
+    const dirs = new Set(['/home', '/home/ada', '/home/ada/my.shop', '/home/ada/my.shop/web-app']);
+    expect(resolveSlug('home-ada-my-shop-web-app', (p) => dirs.has(p))).toBe('/home/ada/my.shop/web-app');
+    expect(resolveSlug('home-ada-nothing', (p) => dirs.has(p))).toBeNull();
+    // Adversarial: every prefix exists, the last name never does. The walk gives up after a bounded number of probes.
+    let probes = 0;
+    expect(resolveSlug('a-'.repeat(40) + 'z', (p) => (probes++, !p.endsWith('z')))).toBeNull();
+    expect(probes).toBe(4096);
+  });
+
+  it('reads rich text, diff chunks, hex metadata, blob graphs and query wrapping', () => {
+    expect(richTextToPlain(JSON.stringify({ root: { children: [{ type: 'paragraph', children: [{ text: 'a' }, { type: 'mention', text: '@b' }] }, { type: 'list', children: [{ children: [{ text: 'one' }] }, { children: [{ text: 'two' }] }] }] } }))).toBe('a@b\none\ntwo');
+    expect(richTextToPlain('{broken')).toBe('');
+    expect(editsFromDiffChunks('/f', [{ diffString: '+only added' }])).toEqual([]);
+    const sample = new Database(path.join(SAMPLES, 'jazzyalex-agent-sessions', 'test-store.db'), { readonly: true, fileMustExist: true });
+    try {
+      const row = sample.prepare("SELECT value FROM meta WHERE key = '0'").get() as { value: string };
+      expect(decodeCliMeta(row.value)).toEqual({ agentId: 'a1b2c3d4-e5f6-7890-abcd-ef1234567890', name: 'Test Session', mode: 'default', createdAt: 1775522590321, lastUsedModel: 'claude-4-sonnet', latestRootBlobId: 'deadbeef' });
+    } finally {
+      sample.close();
+    }
+    expect(decodeCliMeta('zz')).toBeNull();
+    const a = Buffer.from('{"role":"user","content":"hi"}');
+    const idA = 'aa'.repeat(32);
+    const idRoot = 'bb'.repeat(32);
+    const root = Buffer.concat([Buffer.from([0x0a, 0x20]), Buffer.from(idA, 'hex'), Buffer.from([0x12, 0x20]), Buffer.from(idRoot, 'hex'), Buffer.from([0x0a, 0x20]), Buffer.alloc(32, 0xcc)]);
+    const blobs = new Map<string, Buffer>([[idA, a], [idRoot, root]]);
+    // A self-reference does not loop; an id not in the table is ignored, not counted missing.
+    expect(collectMessageBlobs(idRoot, (id) => blobs.get(id))).toEqual({ blobs: [{ id: idA, json: { role: 'user', content: 'hi' } }], missing: 0, invalid: 0 });
+    expect(collectMessageBlobs('deadbeef', () => undefined)).toEqual({ blobs: [], missing: 1, invalid: 0 });
+    expect(unwrapUserQuery('<user_query>\n  fix it \n</user_query>')).toEqual({ text: 'fix it', wrapped: true });
+    expect(unwrapUserQuery('plain')).toEqual({ text: 'plain', wrapped: false });
   });
 });

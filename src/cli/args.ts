@@ -8,6 +8,12 @@ export interface CliOptions {
   positionals: string[];
   db?: string;
   claudeDir?: string;
+  /** Cursor editor user dir. */
+  cursorDir?: string;
+  /** cursor-agent's dir (`~/.cursor`). */
+  cursorCliDir?: string;
+  /** An Antigravity profile, or a folder of `antigravity*` profiles. */
+  antigravityDir?: string;
   demo: boolean;
   json: boolean;
   agent?: Agent;
@@ -19,17 +25,17 @@ export interface CliOptions {
 export class UsageError extends Error {}
 
 const COMMANDS: readonly Command[] = ['index', 'sessions', 'show'];
-const VALUE_FLAGS = new Set(['--db', '--claude-dir', '--agent', '--project']);
+const VALUE_FLAGS = new Set(['--db', '--claude-dir', '--cursor-dir', '--cursor-cli-dir', '--antigravity-dir', '--agent', '--project']);
 const BOOLEAN_FLAGS = new Set(['--demo', '--json', '--help', '-h', '--version', '-V']);
 
-/** Which flags each command accepts; global flags (--db, --claude-dir, --help) are accepted everywhere. */
+/** Which flags each command accepts; global flags (--db, the source dirs, --help) are accepted everywhere. */
 const ALLOWED: Record<Command, readonly string[]> = {
   tui: ['--demo'],
   index: ['--json'],
   sessions: ['--json', '--agent', '--project'],
   show: ['--json'],
 };
-const GLOBAL = ['--db', '--claude-dir', '--help', '-h', '--version', '-V'];
+const GLOBAL = ['--db', '--claude-dir', '--cursor-dir', '--cursor-cli-dir', '--antigravity-dir', '--help', '-h', '--version', '-V'];
 
 export function parseArgs(argv: readonly string[]): CliOptions {
   const opts: CliOptions = { command: 'tui', positionals: [], demo: false, json: false, help: false, version: false };
@@ -48,6 +54,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       seen.push(arg);
       if (arg === '--db') opts.db = value;
       else if (arg === '--claude-dir') opts.claudeDir = value;
+      else if (arg === '--cursor-dir') opts.cursorDir = value;
+      else if (arg === '--cursor-cli-dir') opts.cursorCliDir = value;
+      else if (arg === '--antigravity-dir') opts.antigravityDir = value;
       else if (arg === '--project') opts.project = value;
       else if (arg === '--agent') {
         if (!(AGENTS as readonly string[]).includes(value)) {
@@ -102,6 +111,13 @@ Usage:
 Options:
   --db PATH          index file (default $MANTRA_DB, else $XDG_DATA_HOME/mantra-tui/index.db)
   --claude-dir DIR   Claude Code config dir (default $CLAUDE_CONFIG_DIR, else ~/.claude)
+  --cursor-dir DIR   Cursor's user dir (default ~/.config/Cursor/User; macOS ~/Library/Application
+                     Support/Cursor/User; Windows %APPDATA%\\Cursor\\User)
+  --cursor-cli-dir DIR
+                     cursor-agent's dir with chats/ and projects/ (default ~/.cursor)
+  --antigravity-dir DIR
+                     an Antigravity profile, or a folder of antigravity* profiles
+                     (default ~/.gemini, plus $AGY_APP_DATA_DIR when set)
   --demo             open the built-in demo data instead of your history
   --json             machine-readable output
   -h, --help         this help

@@ -3,11 +3,12 @@
  * touches stdout (it would tear the Ink frame): everything it has to say travels as one of these.
  */
 import type { IndexProgress } from './indexer.js';
+import type { SourceRoots } from './sources.js';
 import type { IngestStats } from './stats.js';
 
-export interface WorkerConfig {
+/** The index to write and the roots to read (the worker builds its adapters from them with adaptersFor). */
+export interface WorkerConfig extends SourceRoots {
   readonly dbPath: string;
-  readonly claudeDir: string;
 }
 
 export type ToWorker = { readonly type: 'rescan' } | { readonly type: 'shutdown' };
