@@ -321,6 +321,77 @@ describe('Cursor split storage (global cursorDiskKV)', () => {
     expect(index().fileErrors).toEqual([]);
   });
 
+  it('reads a log left without its -shm (Cursor crashed) through a private copy, creating nothing beside it', () => {
+    const scratch = path.join(dir, 'scratch.vscdb');
+    const w = keep(createVscdb(scratch, { kv: { [`composerData:${COMPOSER}`]: referenceComposer() } }));
+    w.pragma('wal_autocheckpoint = 0');
+    putAll(w, { kv: referenceBubbles() });
+    fs.mkdirSync(path.dirname(globalDb), { recursive: true });
+    // The bubbles exist only in the log.
+    fs.copyFileSync(scratch, globalDb);
+    fs.copyFileSync(`${scratch}-wal`, `${globalDb}-wal`);
+    w.close();
+    const before = { db: sha(globalDb), wal: sha(`${globalDb}-wal`) };
+    expect(openForeignDb(globalDb).plan).toBe('copy');
+    index();
+    expect(fs.readdirSync(path.dirname(globalDb)).sort()).toEqual(['state.vscdb', 'state.vscdb-wal']);
+    expect({ db: sha(globalDb), wal: sha(`${globalDb}-wal`) }).toEqual(before);
+    expect(read((r) => r.getSession(COMPOSER)!.messageCount)).toBe(5);
+  });
+
+  it('links composers to folders by workspace id, sub-composers to their parent, and reads older inline forms', () => {
+    const child = 'c4114d00-1111-4222-8333-444455556666';
+    const inline = 'a0a0a0a0-1111-4222-8333-444455556666';
+    const mapped = 'b0b0b0b0-1111-4222-8333-444455556666';
+    keep(
+      createVscdb(globalDb, {
+        kv: {
+          [`composerData:${COMPOSER}`]: referenceComposer({ subComposerIds: [child] }),
+          ...referenceBubbles(),
+          [`composerData:${child}`]: referenceComposer({ composerId: child, name: 'Sub task' }),
+          ...referenceBubbles(child),
+          // An older composer: conversation inline and in conversationMap, no bubble rows.
+          [`composerData:${inline}`]: {
+            _v: 1,
+            composerId: inline,
+            createdAt: 1730000000000,
+            lastUpdatedAt: 1730000060000,
+            fullConversationHeadersOnly: [{ bubbleId: 'i1', type: 1 }, { bubbleId: 'i2', type: 2 }],
+            conversationMap: { i2: { type: 2, bubbleId: 'i2', text: 'from the map' } },
+            conversation: [{ type: 1, bubbleId: 'i1', text: 'inline question' }],
+          },
+          // Records only its workspace id (no uri, not listed by that workspace).
+          [`composerData:${mapped}`]: referenceComposer({ composerId: mapped, workspaceIdentifier: { id: 'ws-by-id' } }),
+          ...referenceBubbles(mapped),
+          [`composerData:nullvalue`]: null,
+        },
+      }),
+    ).close();
+    workspace('ws-by-id', 'file:///srv/by-id', { 'composer.composerData': workspaceComposerRefs([]) });
+    const stats = index();
+    expect(stats.skipped).toEqual({ 'null-value': 1 });
+    read((r) => {
+      expect(r.getSession(child)!.parentId).toBe(COMPOSER);
+      expect(r.getSession(COMPOSER)!.childCount).toBe(1);
+      expect(r.getMessages(inline, 1, 5).map((m) => [m.kind, m.text, m.timestamp])).toEqual([
+        ['prompt', 'inline question', 1730000000000],
+        ['reply', 'from the map', 1730000060000],
+      ]);
+      expect(r.getSession(mapped)!.project).toBe('/srv/by-id');
+    });
+    expect(cursorAdapter({ userDir, cliDir }).diagnose()).toMatchObject({
+      files: 2,
+      locations: [
+        { path: userDir, exists: true },
+        { path: globalDb, exists: true },
+        { path: path.join(userDir, 'workspaceStorage'), exists: true },
+        { path: path.join(cliDir, 'chats'), exists: false },
+        { path: path.join(cliDir, 'projects'), exists: false },
+      ],
+      unreadable: [],
+    });
+  });
+
   it('survives a database deleted between discovery and reading', () => {
     keep(createVscdb(globalDb, { kv: { [`composerData:${COMPOSER}`]: referenceComposer(), ...referenceBubbles() } })).close();
     const adapter = cursorAdapter({ userDir, cliDir });

@@ -36,11 +36,21 @@ export function prefixHashes(messages: readonly ParsedMessage[], at: readonly nu
     if (wanted.has(k)) out.set(k, hash.copy().digest('hex').slice(0, 20));
   };
   take(0);
+  // Field by field with separators, rather than one JSON.stringify per message: texts can be large.
+  const field = (v: string | null) => {
+    hash.update(v === null ? '\u0001' : `${v.length}:`);
+    if (v !== null) hash.update(v);
+  };
   messages.forEach((m, i) => {
-    hash.update(
-      JSON.stringify([m.sourceId, m.parentId, m.timestamp, m.role, m.kind, m.text, m.toolName, m.toolInput, m.toolUseId, m.files, m.isError, m.isSidechain, m.subtype, m.data]),
-    );
-    hash.update('\n');
+    field(m.sourceId);
+    field(m.parentId);
+    field(m.timestamp === null ? null : String(m.timestamp));
+    field(`${m.role}|${m.kind}|${m.isError ? 1 : 0}|${m.isSidechain ? 1 : 0}|${m.subtype ?? ''}|${m.files.join('\u0000')}`);
+    field(m.text);
+    field(m.toolName);
+    field(m.toolInput);
+    field(m.toolUseId);
+    field(m.data);
     take(i + 1);
   });
   return out;

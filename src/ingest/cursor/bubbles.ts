@@ -109,8 +109,9 @@ function toolMessages(bubbleId: string, t: Json, ctx: BubbleContext, firstIndex:
   const name = str(t.name) ?? (typeof t.tool === 'number' ? `tool-${t.tool}` : 'tool');
   const args = { ...parseArgs(t.params), ...parseArgs(t.rawArgs) };
   const status = str(t.status);
-  const rawResult = t.result;
-  const resultObj = typeof rawResult === 'string' ? parseArgs(rawResult) : isObject(rawResult) ? rawResult : undefined;
+  // Results are JSON strings, sometimes megabytes: parsed once here and reused below.
+  const rawResult = typeof t.result === 'string' ? (tryJson(t.result) ?? t.result) : t.result;
+  const resultObj = isObject(rawResult) ? rawResult : undefined;
   const toolUseId = str(t.toolCallId) ?? `${bubbleId}:tool`;
   const rejected = t.userDecision === 'rejected';
   const file = pathArg(args);
@@ -128,7 +129,7 @@ function toolMessages(bubbleId: string, t: Json, ctx: BubbleContext, firstIndex:
       data: editsData(cursorEdits(name, args, resultObj, ctx.project)),
     }),
   ];
-  const hasResult = (typeof rawResult === 'string' && rawResult !== '') || isObject(rawResult) || Array.isArray(rawResult);
+  const hasResult = (typeof t.result === 'string' && t.result !== '') || isObject(t.result) || Array.isArray(t.result);
   const finished = status === 'completed' || status === 'error' || status === 'cancelled' || status === 'aborted' || rejected;
   if (hasResult || finished) {
     const text = hasResult ? resultText(rawResult) : '';
