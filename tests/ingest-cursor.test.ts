@@ -171,7 +171,7 @@ describe('Cursor split storage (global cursorDiskKV)', () => {
       // A 3 MB result is kept browsable, cut with a note.
       const big = byTool('t7')[1].text;
       expect(big.length).toBeLessThan(300 * 1024);
-      expect(big).toMatch(/more, cut by mantra-tui/);
+      expect(big).toMatch(/more, cut by mantra-tui; the whole of it is in the value of bubbleId:c0ffee00-[^:]+:b2000000-0000-4000-8000-000000000007/);
       // A rejected edit is an error result, so restore will not apply it.
       expect(byTool('t10')[1]).toMatchObject({ isError: true, subtype: 'rejected' });
       // Still running: the call, no result yet.

@@ -1,5 +1,5 @@
 /** Small pure helpers shared by the Cursor and Antigravity parsers. */
-import { MAX_DATA_CHARS, type FileEdit, type MessageKind, type ParsedMessage, type Role } from '../model.js';
+import { MAX_DATA_CHARS, MAX_TEXT_CHARS, type FileEdit, type MessageKind, type ParsedMessage, type Role } from '../model.js';
 
 export type Json = Record<string, unknown>;
 
@@ -113,4 +113,14 @@ export function editsData(edits: readonly FileEdit[]): string | null {
   if (edits.length === 0) return null;
   const json = JSON.stringify({ edits });
   return json.length <= MAX_DATA_CHARS ? json : JSON.stringify({ edits: [], truncated: true });
+}
+
+function mb(n: number): string {
+  return n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3).toFixed(1)} KB`;
+}
+
+/** Caps text read from a database value, saying how much was cut and which value holds all of it. */
+export function capValue(text: string, where: string, max = MAX_TEXT_CHARS): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, max)}\n[… ${mb(text.length - max)} more, cut by mantra-tui; the whole of it is in ${where}]`;
 }

@@ -246,7 +246,8 @@ export function ingestAntigravityFile(writer: IndexWriter, c: AgyCandidate, stat
         for (const u of out.updates) writer.updateMessageData(id, u.sourceId, u.data);
         if (!state.hasTitle) {
           for (const s of steps) {
-            if (s.type !== 'USER_INPUT' || !s.content) continue;
+            // The first prompt the user typed: hook-injected inputs (SYSTEM_SDK) do not name a session.
+            if (s.type !== 'USER_INPUT' || s.source === 'SYSTEM_SDK' || !s.content) continue;
             const title = titleOf(promptOf(s.content).request);
             if (title) {
               writer.setSessionTitleIfMissing(id, title);

@@ -4,9 +4,8 @@
  * inline composer conversations and split-storage `bubbleId:` rows (`type: 1 | 2`, `toolFormerData`, `thinking`).
  */
 import { MAX_TOOL_INPUT_CHARS, type ParsedMessage } from '../../model.js';
-import { capText } from '../claude/parse.js';
 import { folderFromUri, normalizeProjectPath, resolveAgainst } from '../project-path.js';
-import { isObject, jsonText, makeMessage, str, tryJson, type Json } from '../text.js';
+import { capValue, isObject, jsonText, makeMessage, str, tryJson, type Json } from '../text.js';
 import { cursorEdits, describeCursorTool, editsData, parseArgs, pathArg, resultIsError, resultText } from './tools.js';
 
 export type BubbleRole = 'user' | 'assistant';
@@ -89,6 +88,8 @@ function imagePlaceholders(b: Json): string[] {
 export interface BubbleContext {
   readonly project: string | null;
   readonly timestamp: number | null;
+  /** Where the bubble lives (for the note on cut text), e.g. `bubbleId:<composer>:<bubble>`. */
+  readonly where: string;
 }
 
 export interface BubbleOutcome {
@@ -139,7 +140,7 @@ function toolMessages(bubbleId: string, t: Json, ctx: BubbleContext, firstIndex:
         timestamp: ctx.timestamp,
         role: 'tool',
         kind: 'tool-result',
-        text: capText(text || `[${rejected ? 'rejected by the user' : (status ?? 'no result')}]`, 0),
+        text: capValue(text || `[${rejected ? 'rejected by the user' : (status ?? 'no result')}]`, ctx.where),
         toolName: name,
         toolUseId,
         // A rejected edit was undone by Cursor: restore must not apply it.
@@ -171,7 +172,7 @@ function parseBubble(bubbleId: string, b: Json, ctx: BubbleContext): BubbleOutco
     const body = [text.trim() ? text : '', ...images].filter(Boolean).join('\n');
     if (!body) return { messages: [], skip: null };
     return {
-      messages: [makeMessage({ sourceId: bubbleId, timestamp: ctx.timestamp, role: 'user', kind: 'prompt', text: capText(body, 0), files: userFiles(b, ctx.project) })],
+      messages: [makeMessage({ sourceId: bubbleId, timestamp: ctx.timestamp, role: 'user', kind: 'prompt', text: capValue(body, ctx.where), files: userFiles(b, ctx.project) })],
       skip: null,
     };
   }
@@ -180,14 +181,14 @@ function parseBubble(bubbleId: string, b: Json, ctx: BubbleContext): BubbleOutco
   for (const block of listOf(b.allThinkingBlocks)) if (isObject(block) && typeof block.text === 'string' && block.text) thinkingParts.push(block.text);
   if (thinkingParts.length === 0 && isObject(b.thinking) && typeof b.thinking.text === 'string' && b.thinking.text) thinkingParts.push(b.thinking.text);
   if (thinkingParts.length) {
-    out.push(makeMessage({ sourceId: idFor(bubbleId, out.length), timestamp: ctx.timestamp, role: 'assistant', kind: 'thinking', text: capText(thinkingParts.join('\n\n'), 0) }));
+    out.push(makeMessage({ sourceId: idFor(bubbleId, out.length), timestamp: ctx.timestamp, role: 'assistant', kind: 'thinking', text: capValue(thinkingParts.join('\n\n'), ctx.where) }));
   }
   const text = str(b.text) || str(b.rawText) || '';
   if (text.trim()) {
     const files: string[] = [];
     const seen = new Set<string>();
     for (const block of listOf(b.codeBlocks)) if (isObject(block)) addFile(files, seen, uriPath(block.uri), ctx.project);
-    out.push(makeMessage({ sourceId: idFor(bubbleId, out.length), timestamp: ctx.timestamp, role: 'assistant', kind: 'reply', text: capText(text, 0), files }));
+    out.push(makeMessage({ sourceId: idFor(bubbleId, out.length), timestamp: ctx.timestamp, role: 'assistant', kind: 'reply', text: capValue(text, ctx.where), files }));
   }
   if (isObject(b.toolFormerData) && (b.toolFormerData.name !== undefined || b.toolFormerData.tool !== undefined)) {
     out.push(...toolMessages(bubbleId, b.toolFormerData, ctx, out.length));

@@ -187,7 +187,7 @@ function readTranscript(
           return true;
         }
         if (state.superseded) return true;
-        const r = agentRecordMessages(`L${lineOffset}`, v, state.project, lineOffset);
+        const r = agentRecordMessages(`L${lineOffset}`, v, state.project, { byteOffset: lineOffset });
         if (r.skip) countSkip(stats, r.skip);
         batch.push(...r.messages);
         if (batch.length >= BATCH_MESSAGES) {

@@ -7,7 +7,7 @@
 import { MAX_TOOL_INPUT_CHARS, type ParsedMessage } from '../../model.js';
 import { capText } from '../claude/parse.js';
 import { readFields } from '../protobuf.js';
-import { interpolateTimestamps, isObject, jsonText, makeMessage, str, titleOf, tryJson, type Json } from '../text.js';
+import { capValue, interpolateTimestamps, isObject, jsonText, makeMessage, str, titleOf, tryJson, type Json } from '../text.js';
 import type { ConversationResult } from './composer.js';
 import { cursorEdits, describeCursorTool, editsData, parseArgs, pathArg, resultIsError, resultText } from './tools.js';
 import { resolveAgainst } from '../project-path.js';
@@ -125,7 +125,14 @@ function capInput(json: string): string {
  * Messages of one `{role, content}` record (store.db blob or transcript line), given its source id. Shared by the
  * store and the agent transcripts, whose blocks use `tool-call`/`tool-result` and `tool_use`/`tool_result` spellings.
  */
-export function agentRecordMessages(sourceId: string, record: Json, project: string | null, byteOffset = 0): { messages: ParsedMessage[]; skip: string | null } {
+export function agentRecordMessages(
+  sourceId: string,
+  record: Json,
+  project: string | null,
+  at: { readonly byteOffset: number } | { readonly where: string },
+): { messages: ParsedMessage[]; skip: string | null } {
+  const byteOffset = 'byteOffset' in at ? at.byteOffset : 0;
+  const cap = (t: string) => ('where' in at ? capValue(t, at.where) : capText(t, byteOffset));
   const role = str(record.role);
   const inner = isObject(record.message) ? record.message : record;
   const blocks = blocksOf(inner.content);
@@ -142,7 +149,7 @@ export function agentRecordMessages(sourceId: string, record: Json, project: str
         parts.push(u.text);
       } else if (b.type === 'image' || b.type === 'image_url') parts.push('[image]');
       else if (b.type === 'tool_result' || b.type === 'tool-result') {
-        out.push(resultMessage(id(), b, base));
+        out.push(resultMessage(id(), b, base, cap));
       }
     }
     const text = parts.join('\n').trim();
@@ -155,7 +162,7 @@ export function agentRecordMessages(sourceId: string, record: Json, project: str
           role: system ? 'system' : 'user',
           kind: system ? 'system' : 'prompt',
           subtype: role === 'system' ? 'system-prompt' : system ? 'injected-context' : null,
-          text: capText(text, byteOffset),
+          text: cap(text),
         }),
       );
     }
@@ -164,9 +171,9 @@ export function agentRecordMessages(sourceId: string, record: Json, project: str
   if (role === 'assistant') {
     for (const b of blocks) {
       if (b.type === 'text' && typeof b.text === 'string' && b.text.trim()) {
-        out.push(makeMessage({ ...base, sourceId: id(), role: 'assistant', kind: 'reply', text: capText(b.text, byteOffset) }));
+        out.push(makeMessage({ ...base, sourceId: id(), role: 'assistant', kind: 'reply', text: cap(b.text) }));
       } else if ((b.type === 'reasoning' || b.type === 'thinking') && (typeof b.text === 'string' || typeof b.thinking === 'string')) {
-        out.push(makeMessage({ ...base, sourceId: id(), role: 'assistant', kind: 'thinking', text: capText(str(b.text) ?? str(b.thinking) ?? '', byteOffset) }));
+        out.push(makeMessage({ ...base, sourceId: id(), role: 'assistant', kind: 'thinking', text: cap(str(b.text) ?? str(b.thinking) ?? '') }));
       } else if (b.type === 'tool-call' || b.type === 'tool_use') {
         const name = str(b.toolName) ?? str(b.name) ?? 'tool';
         const args = isObject(b.args) ? b.args : isObject(b.input) ? b.input : parseArgs(b.args ?? b.input);
@@ -190,20 +197,20 @@ export function agentRecordMessages(sourceId: string, record: Json, project: str
     return { messages: out, skip: out.length ? null : 'empty-message' };
   }
   if (role === 'tool') {
-    for (const b of blocks) if (b.type === 'tool-result' || b.type === 'tool_result') out.push(resultMessage(id(), b, base));
+    for (const b of blocks) if (b.type === 'tool-result' || b.type === 'tool_result') out.push(resultMessage(id(), b, base, cap));
     return { messages: out, skip: out.length ? null : 'empty-message' };
   }
   return { messages: [], skip: `unknown-role:${String(role).slice(0, 40)}` };
 }
 
-function resultMessage(sourceId: string, b: Json, base: { byteOffset: number }): ParsedMessage {
+function resultMessage(sourceId: string, b: Json, base: { byteOffset: number }, cap: (t: string) => string): ParsedMessage {
   const raw = b.result ?? b.content ?? b.output;
   return makeMessage({
     ...base,
     sourceId,
     role: 'tool',
     kind: 'tool-result',
-    text: capText(resultText(raw), base.byteOffset),
+    text: cap(resultText(raw)),
     toolName: str(b.toolName) ?? str(b.name) ?? null,
     toolUseId: str(b.toolCallId) ?? str(b.tool_use_id) ?? null,
     isError: b.isError === true || b.is_error === true || resultIsError(undefined, raw),
@@ -215,7 +222,7 @@ export function cliConversation(blobs: readonly MessageBlob[], meta: CliMeta, pr
   const skipped: Record<string, number> = {};
   const perBlob: ParsedMessage[][] = [];
   for (const b of blobs) {
-    const r = agentRecordMessages(b.id, b.json, project);
+    const r = agentRecordMessages(b.id, b.json, project, { where: `the store's blob ${b.id}` });
     if (r.skip && r.skip !== 'empty-message') skipped[r.skip] = (skipped[r.skip] ?? 0) + 1;
     perBlob.push(r.messages);
   }

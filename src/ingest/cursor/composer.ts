@@ -111,10 +111,16 @@ function composerEntries(data: Json, rows: ReadonlyMap<string, BubbleRow>, skipp
 }
 
 /** Builds the messages of a list of bubbles with interpolated times; shared by composers and chat tabs. */
-function messagesOf(entries: readonly Entry[], times: (number | null)[], project: string | null, skipped: Record<string, number>): ParsedMessage[] {
+function messagesOf(
+  entries: readonly Entry[],
+  times: (number | null)[],
+  project: string | null,
+  skipped: Record<string, number>,
+  whereOf: (bubbleId: string) => string,
+): ParsedMessage[] {
   const messages: ParsedMessage[] = [];
   entries.forEach((e, i) => {
-    const outcome = bubbleMessages(e.id, e.body, { project, timestamp: times[i] });
+    const outcome = bubbleMessages(e.id, e.body, { project, timestamp: times[i], where: whereOf(e.id) });
     if (outcome.skip) count(skipped, outcome.skip);
     messages.push(...outcome.messages);
   });
@@ -140,7 +146,8 @@ export function composerConversation(data: Json, rows: ReadonlyMap<string, Bubbl
   const project = folder ?? mappedProject;
   const entries = composerEntries(data, rows, skipped);
   const times = interpolateTimestamps(entries.map((e) => bubbleTime(e.body)), toMs(data.createdAt), toMs(data.lastUpdatedAt) ?? toMs(data.createdAt));
-  const messages = messagesOf(entries, times, project, skipped);
+  const composerId = str(data.composerId) ?? '?';
+  const messages = messagesOf(entries, times, project, skipped, (id) => `the value of bubbleId:${composerId}:${id} (or composerData:${composerId})`);
   const name = str(data.name)?.trim();
   return {
     messages,
@@ -170,7 +177,7 @@ export function chatTabConversation(tab: Json, project: string | null): Conversa
     seen.add(id);
     entries.push({ id, body: b });
   });
-  const messages = messagesOf(entries, entries.map(() => null), project, skipped);
+  const messages = messagesOf(entries, entries.map(() => null), project, skipped, () => `ItemTable workbench.panel.aichat.view.aichat.chatdata, tab ${str(tab.tabId) ?? '?'}`);
   // The last prompt sent is the one `lastSendTime` dates (an empty draft bubble may follow it).
   const last = toMs(tab.lastSendTime);
   for (let i = messages.length - 1; i >= 0; i--) {
