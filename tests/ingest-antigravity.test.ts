@@ -164,6 +164,10 @@ describe('Antigravity transcripts', () => {
     expect(stats.skipped).toEqual({});
     // Nothing in the profile changed, and nothing was created beside the WAL-mode conversation store.
     expect(treeHash(profile)).toEqual(before);
+    const dump = () => read((_, db) => db.prepare('SELECT * FROM message ORDER BY id').all());
+    const rows = dump();
+    expect(index()).toMatchObject({ filesUnchanged: 1, filesRead: 0, bytesRead: 0, messagesAdded: 0 });
+    expect(dump()).toEqual(rows);
     const full = read((r) => {
       const s = r.getSession(CONV)!;
       // Desktop scratch conversation ("outside-of-project"): the folder its commands ran in is the best workspace.
@@ -334,6 +338,26 @@ describe('Antigravity transcripts', () => {
       expect(big.text).toMatch(/more, cut by mantra-tui/);
       expect(msgs[msgs.length - 1]).toMatchObject({ kind: 'reply', text: 'no source, no status, no time', timestamp: null });
     });
+  });
+
+  it('survives a transcript deleted between discovery and reading, and keeps what it had indexed', () => {
+    const file = writeTranscript(C1, [user(0, 'keep me'), planner(1, [], { content: 'kept' })]);
+    index();
+    fs.appendFileSync(file, JSON.stringify(planner(2, [], { content: 'never read' })) + '\n');
+    const a = antigravityAdapter({ dirs: [gemini] });
+    const [candidate] = a.discover();
+    fs.rmSync(file);
+    const db = openDatabase(dbPath);
+    try {
+      const stats = runIndex(new IndexWriter(db), []);
+      a.ingest(new IndexWriter(db), candidate, stats);
+      expect(stats.fileErrors).toHaveLength(1);
+      expect(stats.fileErrors[0].message).toMatch(/ENOENT/);
+    } finally {
+      closeDatabase(db);
+    }
+    expect(index().filesGone).toBe(1);
+    expect(read((r) => r.getMessages(C1, 1, 10).map((m) => m.text))).toEqual(['keep me', 'kept']);
   });
 
   it('reads a transcript that exists only as chunks, split mid-line', () => {
