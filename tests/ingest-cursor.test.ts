@@ -521,6 +521,24 @@ describe('cursor-agent (CLI) stores and agent transcripts', () => {
     });
   });
 
+  it('keeps messages and their times when a store grows: only the new ones are appended', () => {
+    const agentId = 'grow0000-e5f6-7890-abcd-ef1234567890';
+    const first = [
+      { role: 'user', content: [{ type: 'text', text: '<user_query>one</user_query>' }] },
+      { role: 'assistant', content: [{ type: 'text', text: 'first answer' }] },
+    ];
+    const file = makeStore('/srv/grow', agentId, first);
+    index();
+    const before = read((_, db) => db.prepare('SELECT id, seq, source_id, timestamp, text FROM message WHERE session_id = ? ORDER BY seq').all(agentId));
+    expect(before).toHaveLength(2);
+    fs.rmSync(path.dirname(file), { recursive: true });
+    makeStore('/srv/grow', agentId, [...first, { role: 'user', content: [{ type: 'text', text: '<user_query>two</user_query>' }] }]);
+    expect(index().messagesAdded).toBe(1);
+    const after = read((_, db) => db.prepare('SELECT id, seq, source_id, timestamp, text FROM message WHERE session_id = ? ORDER BY seq').all(agentId));
+    expect(after.slice(0, 2)).toEqual(before);
+    expect(after[2]).toMatchObject({ seq: 3, text: 'two' });
+  });
+
   it('reads the published store and transcripts, and shows a conversation once when both forms exist', () => {
     const store = path.join(cliDir, 'chats', '0123456789abcdef0123456789abcdef', 'a1b2c3d4-e5f6-7890-abcd-ef1234567890', 'store.db');
     fs.mkdirSync(path.dirname(store), { recursive: true });

@@ -25,14 +25,22 @@ interface CliState {
   root: string | null;
   project: string | null;
   s: Record<string, SessionEntry>;
+  /** When each message blob was first seen (blob id → epoch ms): stores record no per-message time. */
+  dated: Record<string, number>;
 }
 
 function cliState(text: string | null | undefined): CliState {
   const v = text ? tryJson(text) : undefined;
   if (isObject(v) && v.v === 1 && isObject(v.s)) {
-    return { v: 1, root: typeof v.root === 'string' ? v.root : null, project: typeof v.project === 'string' ? v.project : null, s: v.s as Record<string, SessionEntry> };
+    return {
+      v: 1,
+      root: typeof v.root === 'string' ? v.root : null,
+      project: typeof v.project === 'string' ? v.project : null,
+      s: v.s as Record<string, SessionEntry>,
+      dated: isObject(v.dated) ? (v.dated as Record<string, number>) : {},
+    };
   }
-  return { v: 1, root: null, project: null, s: {} };
+  return { v: 1, root: null, project: null, s: {}, dated: {} };
 }
 
 export function ingestCliStore(writer: IndexWriter, c: CliStoreCandidate, stats: IngestStats, pass: CursorPassContext): void {
@@ -99,7 +107,8 @@ export function ingestCliStore(writer: IndexWriter, c: CliStoreCandidate, stats:
     const walk = collectMessageBlobs(meta.latestRootBlobId, (id) => blobs.get(id));
     if (walk.missing) countSkip(stats, 'missing-blob', walk.missing);
     if (walk.invalid) countSkip(stats, 'invalid-json', walk.invalid);
-    const conversation = cliConversation(walk.blobs, meta, state.project, identity.mtimeMs);
+    const conversation = cliConversation(walk.blobs, meta, state.project, identity.mtimeMs, new Map(Object.entries(state.dated)));
+    state.dated = Object.fromEntries(conversation.dated);
     const sessionId = meta.agentId ?? c.agentId;
     const batch = new SessionBatch(writer, file, stats, state.s, () => JSON.stringify(state));
     batch.add({ sessionId, key: 'session', fingerprint: meta.latestRootBlobId, conversation, project: state.project, parentId: null });

@@ -217,8 +217,19 @@ function resultMessage(sourceId: string, b: Json, base: { byteOffset: number }, 
   });
 }
 
-/** The conversation a store holds, timestamps interpolated between its creation and the store's last write. */
-export function cliConversation(blobs: readonly MessageBlob[], meta: CliMeta, project: string | null, lastWrite: number | null): ConversationResult {
+/**
+ * The conversation a store holds. Stores keep no per-message time, so each blob is dated once, when first seen:
+ * spread between the last blob already dated (or the store's creation) and the store's last write. `dated` carries
+ * those times between passes (blob id → epoch ms), so a message's time never moves once given, and a store that grew
+ * only appends.
+ */
+export function cliConversation(
+  blobs: readonly MessageBlob[],
+  meta: CliMeta,
+  project: string | null,
+  lastWrite: number | null,
+  dated: ReadonlyMap<string, number> = new Map(),
+): ConversationResult & { readonly dated: Map<string, number> } {
   const skipped: Record<string, number> = {};
   const perBlob: ParsedMessage[][] = [];
   for (const b of blobs) {
@@ -226,9 +237,14 @@ export function cliConversation(blobs: readonly MessageBlob[], meta: CliMeta, pr
     if (r.skip && r.skip !== 'empty-message') skipped[r.skip] = (skipped[r.skip] ?? 0) + 1;
     perBlob.push(r.messages);
   }
-  const times = interpolateTimestamps(perBlob.map(() => null), meta.createdAt, lastWrite);
+  const times = interpolateTimestamps(blobs.map((b) => dated.get(b.id) ?? null), meta.createdAt, lastWrite);
+  const out = new Map<string, number>();
+  blobs.forEach((b, i) => {
+    const t = times[i];
+    if (t !== null) out.set(b.id, t);
+  });
   const messages = perBlob.flatMap((ms, i) => ms.map((m) => ({ ...m, timestamp: times[i] })));
   let title: string | null = null;
   for (const m of messages) if (m.kind === 'prompt' && (title = titleOf(m.text))) break;
-  return { messages, skipped, title, summary: meta.name?.trim() || null, gitBranch: null, project: null, workspaceId: null, childIds: [] };
+  return { messages, skipped, title, summary: meta.name?.trim() || null, gitBranch: null, project: null, workspaceId: null, childIds: [], dated: out };
 }
