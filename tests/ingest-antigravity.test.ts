@@ -418,6 +418,12 @@ describe('Antigravity side indexes, profiles and doctor', () => {
       expect(r.getSession(C1)).toMatchObject({ project: '/home/ada/my shop', summary: 'Shop exploration', title: 'parent work' });
       expect(r.getSession(C2)).toMatchObject({ project: '/home/ada/my shop', summary: 'Café "child"', parentId: C1 });
     });
+    // A side index that changed for another conversation writes nothing for these.
+    const rows = () => read((_, db) => db.prepare('SELECT * FROM source_file ORDER BY id').all());
+    const before = rows();
+    fs.appendFileSync(path.join(profile, 'history.jsonl'), JSON.stringify({ display: 'x', timestamp: 1, workspace: '/elsewhere', conversationId: 'other' }) + '\n');
+    expect(index()).toMatchObject({ filesUnchanged: 2, filesRead: 0 });
+    expect(rows()).toEqual(before);
   });
 
   it('falls back to history.jsonl, last_conversations.json and config/projects for the workspace', () => {

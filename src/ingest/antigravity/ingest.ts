@@ -34,10 +34,12 @@ interface AgyState {
   childIds: string[];
   /** Side-index stamp the session's facts were last taken from. */
   sideStamp: string | null;
+  /** Those facts, to tell whether a changed side index changed anything for this conversation. */
+  factsKey: string | null;
 }
 
 function freshState(): AgyState {
-  return { v: 1, maxIndex: -1, pending: null, hasTitle: false, summaryRank: 0, objective: null, cwd: null, childIds: [], sideStamp: null };
+  return { v: 1, maxIndex: -1, pending: null, hasTitle: false, summaryRank: 0, objective: null, cwd: null, childIds: [], sideStamp: null, factsKey: null };
 }
 
 function loadState(text: string | null | undefined): AgyState {
@@ -157,6 +159,10 @@ function projectOf(facts: ConversationFacts, state: AgyState): string | null {
   return facts.workspace ?? normalizeProjectPath(state.cwd);
 }
 
+function factsKey(facts: ConversationFacts, parentId: string | null): string {
+  return JSON.stringify([facts.title, facts.userTitle, facts.workspace, facts.branch, parentId]);
+}
+
 /** Applies the best summary the facts and the transcript offer (a higher rank replaces a lower one). */
 function applyFacts(writer: IndexWriter, id: string, facts: ConversationFacts, state: AgyState, parentId: string | null): void {
   writer.fillSessionFacts(id, { project: projectOf(facts, state), parentId });
@@ -196,13 +202,19 @@ export function ingestAntigravityFile(writer: IndexWriter, c: AgyCandidate, stat
     if (plan.kind === 'unchanged') {
       stats.filesUnchanged++;
       // Side indexes are written asynchronously (§4.4): pick up what they learned since, when they changed.
+      // Nothing is written unless they say something new about this conversation (they change with every prompt
+      // typed in any conversation of the profile).
       const stamp = side.stamp(id);
       if (prev && (stamp !== state.sideStamp || prev.gone)) {
         const facts = side.facts(id, false);
+        const parentId = facts.parentId ?? pass.parentOf(writer, id);
+        const key = factsKey(facts, parentId);
+        if (key === state.factsKey && !prev.gone) return;
         state.sideStamp = stamp;
+        state.factsKey = key;
         const p = prev;
         writer.transaction(() => {
-          if (writer.nextSeq(id) > 1) applyFacts(writer, id, facts, state, facts.parentId ?? pass.parentOf(writer, id));
+          if (writer.nextSeq(id) > 1) applyFacts(writer, id, facts, state, parentId);
           writer.saveSourceFile({ ...p, state: JSON.stringify(state), gone: false });
         });
       }
@@ -234,8 +246,9 @@ export function ingestAntigravityFile(writer: IndexWriter, c: AgyCandidate, stat
     state.cwd ??= out.facts.cwd;
     for (const child of out.facts.childIds) if (!state.childIds.includes(child)) state.childIds.push(child);
     const facts = side.facts(id, true);
-    state.sideStamp = side.stamp(id);
     const parentId = facts.parentId ?? pass.parentOf(writer, id);
+    state.sideStamp = side.stamp(id);
+    state.factsKey = factsKey(facts, parentId);
     const head = src.head(Math.min(HEAD_BYTES, read.endOffset));
     writer.transaction(() => {
       const existed = writer.nextSeq(id) > 1;

@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import type { IndexWriter } from '../../store/writer.js';
-import { classifyError, dbIdentity, describeError, ForeignDbError, isSqliteError, openForeignDb, valueText } from '../foreign-db.js';
+import { classifyError, dbIdentity, describeError, ForeignDbError, isSqliteError, openForeignDb } from '../foreign-db.js';
 import { readLines } from '../lines.js';
 import { headHash, HEAD_BYTES, planRead } from '../source-file.js';
 import { countSkip, type IngestStats } from '../stats.js';
