@@ -336,6 +336,8 @@ describe('Cursor split storage (global cursorDiskKV)', () => {
     index();
     expect(fs.readdirSync(path.dirname(globalDb)).sort()).toEqual(['state.vscdb', 'state.vscdb-wal']);
     expect({ db: sha(globalDb), wal: sha(`${globalDb}-wal`) }).toEqual(before);
+    // The snapshot was taken beside the index, not in the OS temp dir, and removed after reading.
+    expect(fs.readdirSync(path.join(dir, 'snapshots'))).toEqual([]);
     expect(read((r) => r.getSession(COMPOSER)!.messageCount)).toBe(5);
   });
 
@@ -588,6 +590,7 @@ describe('pure parts', () => {
     ['SQLITE_CORRUPT', 'corrupt'],
     ['SQLITE_NOTADB', 'corrupt'],
     ['ENOENT', 'missing'],
+    ['ENOSPC', 'unavailable'],
   ])('classifies %s as %s', (code, kind) => {
     expect(classifyError(Object.assign(new Error('x'), { code }))).toBe(kind);
   });

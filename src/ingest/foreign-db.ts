@@ -53,7 +53,17 @@ export function planOpen(f: DbFiles, memoryMax = MEMORY_SNAPSHOT_MAX): OpenPlan 
   return f.dbSize <= memoryMax ? 'memory' : 'direct';
 }
 
-export type ForeignDbErrorKind = 'busy' | 'corrupt' | 'missing';
+/**
+ * `busy`: locked, or changing under the snapshot (retry on a later pass); `unavailable`: an I/O problem on our side
+ * such as a full disk for the snapshot (retry later); `corrupt`: not a readable database (skip until it changes);
+ * `missing`: it vanished.
+ */
+export type ForeignDbErrorKind = 'busy' | 'unavailable' | 'corrupt' | 'missing';
+
+/** True when the caller should leave the file's stored identity alone and try again on the next pass. */
+export function isTransient(kind: ForeignDbErrorKind): boolean {
+  return kind === 'busy' || kind === 'unavailable';
+}
 
 export class ForeignDbError extends Error {
   constructor(
@@ -73,6 +83,7 @@ export function isSqliteError(err: unknown): boolean {
 export function classifyError(err: unknown): ForeignDbErrorKind {
   const code = String((err as { code?: unknown })?.code ?? '');
   if (code === 'ENOENT') return 'missing';
+  if (/^E[A-Z]+$/.test(code)) return 'unavailable';
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') || code === 'SQLITE_PROTOCOL') return 'busy';
   if (code === 'SQLITE_CANTOPEN' || code.startsWith('SQLITE_READONLY')) return 'busy';
   return 'corrupt';
@@ -85,6 +96,8 @@ export function describeError(kind: ForeignDbErrorKind, err: unknown): string {
       return `locked by its owner (${detail}); will retry on the next pass`;
     case 'missing':
       return `vanished while being read (${detail})`;
+    case 'unavailable':
+      return `could not be read (${detail}); will retry on the next pass`;
     default:
       return `not a readable SQLite database, or half-written (${detail}); skipped until it changes`;
   }
@@ -136,8 +149,24 @@ export interface ForeignDb {
 export interface OpenOptions {
   readonly memoryMax?: number;
   readonly busyTimeoutMs?: number;
-  /** Where `copy` snapshots go (default: the OS temp dir). */
+  /** Where `copy` snapshots go (default: the OS temp dir; see {@link snapshotDirFor}). */
   readonly tmpDir?: string;
+}
+
+/**
+ * Snapshots go beside the index (mantra-tui's own data dir, on disk) rather than in the OS temp dir, which is often a
+ * RAM-backed tmpfs too small for a multi-GB Cursor database; the same filesystem as the user's home also lets
+ * reflink-capable filesystems clone instead of copy.
+ */
+export function snapshotDirFor(indexFile: string): string {
+  if (!path.isAbsolute(indexFile)) return os.tmpdir();
+  const dir = path.join(path.dirname(indexFile), 'snapshots');
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    return dir;
+  } catch {
+    return os.tmpdir();
+  }
 }
 
 function statKey(file: string): string {

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import type { IndexWriter } from '../../store/writer.js';
 import type { Adapter, AdapterDiagnosis } from '../adapter.js';
+import { snapshotDirFor } from '../foreign-db.js';
 import { isObject, tryJson } from '../text.js';
 import { discoverAntigravity, discoverProfile, profilesOf, unreadableIn, type AgyCandidate } from './discover.js';
 import { ingestAntigravityFile, type AgyPass } from './ingest.js';
@@ -18,9 +19,9 @@ function newPass(): AgyPass {
   const sides = new Map<string, ProfileSideIndex>();
   let parents: Map<string, string> | null = null;
   return {
-    side(c) {
+    side(c, writer) {
       let s = sides.get(c.profileDir);
-      if (!s) sides.set(c.profileDir, (s = new ProfileSideIndex(c.profileDir, c.configDir)));
+      if (!s) sides.set(c.profileDir, (s = new ProfileSideIndex(c.profileDir, c.configDir, snapshotDirFor(writer.db.name))));
       return s;
     },
     parentOf(writer: IndexWriter, conversationId: string) {

@@ -49,7 +49,7 @@ function loadState(text: string | null | undefined): AgyState {
 
 /** What the shell needs from the pass: the side index of a profile, and parents named by other conversations. */
 export interface AgyPass {
-  side(c: AgyCandidate): ProfileSideIndex;
+  side(c: AgyCandidate, writer: IndexWriter): ProfileSideIndex;
   parentOf(writer: IndexWriter, conversationId: string): string | null;
 }
 
@@ -195,7 +195,7 @@ export function ingestAntigravityFile(writer: IndexWriter, c: AgyCandidate, stat
   }
   try {
     const id = c.conversationId;
-    const side = pass.side(c);
+    const side = pass.side(c, writer);
     let prev = writer.getSourceFile(c.path);
     let state = loadState(prev?.state);
     const plan = planRead(prev, identity, (length) => src.head(length));

@@ -190,10 +190,11 @@ export class ProfileSideIndex {
   private last?: Map<string, string>;
   private projects?: Map<string, string>;
 
-  /** `configDir` is the shared `~/.gemini/config`. */
+  /** `configDir` is the shared `~/.gemini/config`; `tmpDir` is where large databases are snapshotted. */
   constructor(
     readonly profileDir: string,
     private readonly configDir: string,
+    private readonly tmpDir?: string,
   ) {}
 
   private loadSummaries(): Map<string, Partial<ConversationFacts>> {
@@ -204,7 +205,7 @@ export class ProfileSideIndex {
     if (!fs.existsSync(file)) return out;
     let opened;
     try {
-      opened = openForeignDb(file);
+      opened = openForeignDb(file, { tmpDir: this.tmpDir });
     } catch {
       return out; // busy or damaged: the transcript still reads; facts are retried on a later pass
     }
@@ -286,7 +287,7 @@ export class ProfileSideIndex {
     if (!fs.existsSync(file)) return {};
     let opened;
     try {
-      opened = openForeignDb(file);
+      opened = openForeignDb(file, { tmpDir: this.tmpDir });
     } catch {
       return {};
     }

@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import type { IndexWriter } from '../../store/writer.js';
-import { classifyError, dbIdentity, describeError, ForeignDbError, isSqliteError, openForeignDb } from '../foreign-db.js';
+import { classifyError, dbIdentity, describeError, ForeignDbError, isSqliteError, isTransient, openForeignDb, snapshotDirFor } from '../foreign-db.js';
 import { readLines } from '../lines.js';
 import { headHash, HEAD_BYTES, planRead } from '../source-file.js';
 import { countSkip, type IngestStats } from '../stats.js';
@@ -62,11 +62,11 @@ export function ingestCliStore(writer: IndexWriter, c: CliStoreCandidate, stats:
   if (lateProject) state.root = null;
   let opened;
   try {
-    opened = openForeignDb(c.path);
+    opened = openForeignDb(c.path, { tmpDir: snapshotDirFor(writer.db.name) });
   } catch (err) {
     const e = err instanceof ForeignDbError ? err : new ForeignDbError(classifyError(err), describeError(classifyError(err), err));
     stats.fileErrors.push({ path: c.path, message: `cursor-agent store ${e.message}` });
-    if (e.kind !== 'busy') writer.saveSourceFile({ ...writer.ensureSourceFile(c.path, 'cursor'), ...identity, gone: false });
+    if (!isTransient(e.kind)) writer.saveSourceFile({ ...writer.ensureSourceFile(c.path, 'cursor'), ...identity, gone: false });
     return;
   }
   const file = writer.ensureSourceFile(c.path, 'cursor');
@@ -88,7 +88,7 @@ export function ingestCliStore(writer: IndexWriter, c: CliStoreCandidate, stats:
     if (!isSqliteError(err)) throw err;
     const kind = classifyError(err);
     stats.fileErrors.push({ path: c.path, message: `cursor-agent store ${describeError(kind, err)}` });
-    if (kind !== 'busy') writer.saveSourceFile({ ...file, ...identity, gone: false });
+    if (!isTransient(kind)) writer.saveSourceFile({ ...file, ...identity, gone: false });
     return;
   } finally {
     opened.close();

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { IndexWriter, SourceFileState } from '../../store/writer.js';
-import { classifyError, dbIdentity, describeError, ForeignDbError, hasTable, isSqliteError, openForeignDb, valueText, type DbIdentity } from '../foreign-db.js';
+import { classifyError, dbIdentity, describeError, ForeignDbError, hasTable, isSqliteError, isTransient, openForeignDb, snapshotDirFor, valueText, type DbIdentity } from '../foreign-db.js';
 import { countSkip, type IngestStats } from '../stats.js';
 import { isObject, str, tryJson, type Json } from '../text.js';
 import { SessionBatch } from './batch.js';
@@ -257,13 +257,12 @@ export function ingestVscdb(writer: IndexWriter, c: VscdbCandidate, stats: Inges
   }
   let opened;
   try {
-    opened = openForeignDb(c.path);
+    opened = openForeignDb(c.path, { tmpDir: snapshotDirFor(writer.db.name) });
   } catch (err) {
     const e = fail(c, stats, err);
-    // Busy: leave the stored identity alone so the next pass tries again. Damaged: remember this version so it is
-    // not re-opened (and re-reported) until it changes.
-    if (e.kind !== 'busy' && prev) writer.saveSourceFile({ ...prev, ...identity, gone: false });
-    else if (e.kind !== 'busy') writer.saveSourceFile({ ...writer.ensureSourceFile(c.path, 'cursor'), ...identity, gone: false });
+    // Busy or unavailable: leave the stored identity alone so the next pass tries again. Damaged: remember this
+    // version so it is not re-opened (and re-reported) until it changes.
+    if (!isTransient(e.kind)) writer.saveSourceFile({ ...(prev ?? writer.ensureSourceFile(c.path, 'cursor')), ...identity, gone: false });
     return;
   }
   const file = writer.ensureSourceFile(c.path, 'cursor');
@@ -283,7 +282,7 @@ export function ingestVscdb(writer: IndexWriter, c: VscdbCandidate, stats: Inges
     const e = fail(c, stats, err);
     // Busy: what was committed stays and the identity is not advanced, so the rest is retried on the next pass.
     // Damaged: remember this version, so it is not re-read until Cursor rewrites it.
-    if (e.kind !== 'busy') writer.saveSourceFile({ ...writer.getSourceFile(c.path)!, ...identity, state: JSON.stringify(state), gone: false });
+    if (!isTransient(e.kind)) writer.saveSourceFile({ ...writer.getSourceFile(c.path)!, ...identity, state: JSON.stringify(state), gone: false });
     return;
   } finally {
     opened.close();
