@@ -454,8 +454,9 @@ describe('Antigravity side indexes, profiles and doctor', () => {
       writeTranscript(`${name === 'antigravity' ? 'aaaaaaaa' : name === 'antigravity-cli' ? 'bbbbbbbb' : 'cccccccc'}-0000-4000-8000-000000000000`, [user(0, `from ${name}`)], prof);
       summariesDb([], prof);
     }
-    // Gemini CLI's own folders are not Antigravity's.
+    // Gemini CLI's own folders are not Antigravity's, nor is a browser profile that happens to share the prefix.
     fs.mkdirSync(path.join(gemini, 'tmp', 'abc', 'chats'), { recursive: true });
+    fs.mkdirSync(path.join(gemini, 'antigravity-browser-profile', 'Default'), { recursive: true });
     const ide = path.join(gemini, 'antigravity-ide');
     fs.mkdirSync(path.join(ide, 'conversations'), { recursive: true });
     fs.writeFileSync(path.join(ide, 'conversations', 'dddddddd-0000-4000-8000-000000000000.pb'), crypto.randomBytes(512));

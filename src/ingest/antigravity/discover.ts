@@ -39,7 +39,7 @@ function isProfile(dir: string): boolean {
   return PROFILE_MARKERS.some((m) => fs.existsSync(path.join(dir, m)));
 }
 
-/** The profiles under the given roots (each a profile itself, or a folder of `antigravity*` profiles). */
+/** The profiles under the given roots (each a profile itself, or a folder holding `antigravity*` profiles). */
 export function profilesOf(roots: readonly string[]): Profile[] {
   const out: Profile[] = [];
   const seen = new Set<string>();
@@ -53,7 +53,11 @@ export function profilesOf(roots: readonly string[]): Profile[] {
       add(root);
       continue;
     }
-    for (const e of listDir(root)) if (e.isDirectory() && e.name.startsWith('antigravity')) add(path.join(root, e.name));
+    // Only folders that hold Antigravity data (an `antigravity-browser-profile` or similar is not a profile).
+    for (const e of listDir(root)) {
+      const dir = path.join(root, e.name);
+      if (e.isDirectory() && e.name.startsWith('antigravity') && isProfile(dir)) add(dir);
+    }
   }
   return out;
 }
