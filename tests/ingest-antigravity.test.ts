@@ -477,6 +477,7 @@ describe('Antigravity side indexes, profiles and doctor', () => {
     });
     const diagnosis = adapter().diagnose();
     expect(diagnosis.files).toBe(3);
+    expect(diagnosis.locations[0]).toEqual({ path: gemini, exists: true, note: 'scanned for antigravity* profiles' });
     expect(diagnosis.locations.filter((l) => l.note?.startsWith('profile')).map((l) => path.basename(l.path)).sort()).toEqual(['antigravity', 'antigravity-cli', 'antigravity-ide']);
     expect(diagnosis.unreadable.map((u) => [path.basename(u.path), u.reason.split(' ')[0]])).toEqual([
       ['dddddddd-0000-4000-8000-000000000000.pb', 'encrypted'],

@@ -58,7 +58,7 @@ export function antigravityAdapter(roots: AntigravityRoots): Adapter<AgyCandidat
       const locations: { path: string; exists: boolean; note?: string }[] = roots.dirs.map((d, i) => ({
         path: d,
         exists: fs.existsSync(d),
-        ...(roots.notes?.[i] ? { note: roots.notes[i] } : {}),
+        note: roots.notes?.[i] ?? (profiles.some((p) => p.dir === d) ? 'an Antigravity profile' : 'scanned for antigravity* profiles'),
       }));
       let files = 0;
       const unreadable: { path: string; reason: string }[] = [];
