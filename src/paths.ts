@@ -38,3 +38,53 @@ export function resolveGeminiDir(flag: string | undefined, env: Env = process.en
   if (env.GEMINI_CLI_HOME) return path.join(path.resolve(env.GEMINI_CLI_HOME), '.gemini');
   return path.join(env.HOME || os.homedir(), '.gemini');
 }
+
+export type Platform = 'linux' | 'darwin' | 'win32' | (string & {});
+
+function homeOf(env: Env, platform: Platform): string {
+  if (platform === 'win32') return env.USERPROFILE || env.HOME || os.homedir();
+  return env.HOME || os.homedir();
+}
+
+/**
+ * Cursor's editor user dir (shared/formats/cursor.md §1): `%APPDATA%\Cursor\User` on Windows,
+ * `~/Library/Application Support/Cursor/User` on macOS, `$XDG_CONFIG_HOME/Cursor/User` (default `~/.config`) on Linux,
+ * which is where Electron puts it. Pure: the platform and environment are passed in.
+ */
+export function cursorUserDir(env: Env = process.env, platform: Platform = process.platform): string {
+  if (platform === 'win32') {
+    const appData = env.APPDATA || path.win32.join(homeOf(env, platform), 'AppData', 'Roaming');
+    return path.win32.join(appData, 'Cursor', 'User');
+  }
+  if (platform === 'darwin') return path.posix.join(homeOf(env, platform), 'Library', 'Application Support', 'Cursor', 'User');
+  const xdg = env.XDG_CONFIG_HOME;
+  const config = xdg && path.posix.isAbsolute(xdg) ? xdg : path.posix.join(homeOf(env, platform), '.config');
+  return path.posix.join(config, 'Cursor', 'User');
+}
+
+/** `--cursor-dir DIR` (the editor's user dir), else the platform default. */
+export function resolveCursorDir(flag: string | undefined, env: Env = process.env, platform: Platform = process.platform): string {
+  return flag ? path.resolve(flag) : cursorUserDir(env, platform);
+}
+
+/** `--cursor-cli-dir DIR`, else `~/.cursor` (cursor-agent's chats and agent transcripts). */
+export function resolveCursorCliDir(flag: string | undefined, env: Env = process.env, platform: Platform = process.platform): string {
+  if (flag) return path.resolve(flag);
+  const join = platform === 'win32' ? path.win32.join : path.posix.join;
+  return join(homeOf(env, platform), '.cursor');
+}
+
+/**
+ * Where Antigravity keeps its profiles (shared/formats/antigravity.md §1). `--antigravity-dir DIR` replaces the
+ * defaults; it may name one profile (it holds `brain/` or `conversations/`) or a directory of `antigravity*` profiles.
+ * Defaults: `~/.gemini` (scanned for `antigravity`, `antigravity-cli`, `antigravity-ide` and any other
+ * `antigravity*` profile) and `$AGY_APP_DATA_DIR` when set (a relocated `agy` profile; unverified against the binary).
+ */
+export function resolveAntigravityDirs(flag: string | undefined, env: Env = process.env, platform: Platform = process.platform): string[] {
+  if (flag) return [path.resolve(flag)];
+  const join = platform === 'win32' ? path.win32.join : path.posix.join;
+  const dirs = [join(homeOf(env, platform), '.gemini')];
+  const relocated = env.AGY_APP_DATA_DIR;
+  if (relocated && (path.posix.isAbsolute(relocated) || path.win32.isAbsolute(relocated))) dirs.push(relocated);
+  return dirs;
+}

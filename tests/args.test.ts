@@ -12,6 +12,9 @@ describe('parseArgs', () => {
     [['index', '--codex-dir', '/x', '--gemini-dir=/g'], { command: 'index', codexDir: '/x', geminiDir: '/g' }],
     [['--codex-dir=/x', 'sessions', '--agent', 'codex'], { command: 'sessions', codexDir: '/x', agent: 'codex' }],
     [['show', 'abc', '--gemini-dir', '/g'], { command: 'show', positionals: ['abc'], geminiDir: '/g' }],
+    [['index', '--cursor-dir', '/cu', '--cursor-cli-dir=/cc', '--antigravity-dir', '/g'], { command: 'index', cursorDir: '/cu', cursorCliDir: '/cc', antigravityDir: '/g' }],
+    [['--antigravity-dir=/g/antigravity-cli'], { command: 'tui', antigravityDir: '/g/antigravity-cli' }],
+    [['sessions', '--cursor-dir', '/cu', '--agent', 'cursor'], { command: 'sessions', cursorDir: '/cu', agent: 'cursor' }],
     [['--help'], { help: true }],
     [['-V'], { version: true }],
   ])('accepts %j', (argv, expected) => {
@@ -30,6 +33,8 @@ describe('parseArgs', () => {
     [['--db'], /needs a value/],
     [['index', '--codex-dir'], /--codex-dir needs a value/],
     [['--gemini-dir='], /--gemini-dir needs a value/],
+    [['index', '--cursor-dir'], /--cursor-dir needs a value/],
+    [['--antigravity-dir='], /--antigravity-dir needs a value/],
     [['--json=1', 'index'], /takes no value/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(UsageError);

@@ -10,6 +10,12 @@ export interface CliOptions {
   claudeDir?: string;
   codexDir?: string;
   geminiDir?: string;
+  /** Cursor editor user dir. */
+  cursorDir?: string;
+  /** cursor-agent's dir (`~/.cursor`). */
+  cursorCliDir?: string;
+  /** An Antigravity profile, or a folder of `antigravity*` profiles. */
+  antigravityDir?: string;
   demo: boolean;
   json: boolean;
   /** `index --watch`: keep following the sources. */
@@ -23,7 +29,7 @@ export interface CliOptions {
 export class UsageError extends Error {}
 
 const COMMANDS: readonly Command[] = ['index', 'sessions', 'show'];
-const VALUE_FLAGS = new Set(['--db', '--claude-dir', '--codex-dir', '--gemini-dir', '--agent', '--project']);
+const VALUE_FLAGS = new Set(['--db', '--claude-dir', '--codex-dir', '--gemini-dir', '--cursor-dir', '--cursor-cli-dir', '--antigravity-dir', '--agent', '--project']);
 const BOOLEAN_FLAGS = new Set(['--demo', '--json', '--watch', '--help', '-h', '--version', '-V']);
 
 /** Which flags each command accepts; global flags (--db, the --<agent>-dir roots, --help) are accepted everywhere. */
@@ -33,7 +39,7 @@ const ALLOWED: Record<Command, readonly string[]> = {
   sessions: ['--json', '--agent', '--project'],
   show: ['--json'],
 };
-const GLOBAL = ['--db', '--claude-dir', '--codex-dir', '--gemini-dir', '--help', '-h', '--version', '-V'];
+const GLOBAL = ['--db', '--claude-dir', '--codex-dir', '--gemini-dir', '--cursor-dir', '--cursor-cli-dir', '--antigravity-dir', '--help', '-h', '--version', '-V'];
 
 export function parseArgs(argv: readonly string[]): CliOptions {
   const opts: CliOptions = { command: 'tui', positionals: [], demo: false, json: false, watch: false, help: false, version: false };
@@ -54,6 +60,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       else if (arg === '--claude-dir') opts.claudeDir = value;
       else if (arg === '--codex-dir') opts.codexDir = value;
       else if (arg === '--gemini-dir') opts.geminiDir = value;
+      else if (arg === '--cursor-dir') opts.cursorDir = value;
+      else if (arg === '--cursor-cli-dir') opts.cursorCliDir = value;
+      else if (arg === '--antigravity-dir') opts.antigravityDir = value;
       else if (arg === '--project') opts.project = value;
       else if (arg === '--agent') {
         if (!(AGENTS as readonly string[]).includes(value)) {
@@ -112,6 +121,13 @@ Options:
   --claude-dir DIR   Claude Code config dir (default $CLAUDE_CONFIG_DIR, else ~/.claude)
   --codex-dir DIR    Codex CLI home (default $CODEX_HOME, else ~/.codex)
   --gemini-dir DIR   Gemini CLI dir (default $GEMINI_CLI_HOME/.gemini, else ~/.gemini)
+  --cursor-dir DIR   Cursor's user dir (default ~/.config/Cursor/User; macOS ~/Library/Application
+                     Support/Cursor/User; Windows %APPDATA%\\Cursor\\User)
+  --cursor-cli-dir DIR
+                     cursor-agent's dir with chats/ and projects/ (default ~/.cursor)
+  --antigravity-dir DIR
+                     an Antigravity profile, or a folder of antigravity* profiles
+                     (default ~/.gemini, plus $AGY_APP_DATA_DIR when set)
   --demo             open the built-in demo data instead of your history
   --json             machine-readable output
   -h, --help         this help

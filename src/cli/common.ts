@@ -1,7 +1,7 @@
 /** What every subcommand shares: errors with exit codes, output, the sources' roots, and the read side of the index. */
 import fs from 'node:fs';
 import type { SourceRoots } from '../ingest/sources.js';
-import { resolveClaudeDir, resolveCodexDir, resolveGeminiDir } from '../paths.js';
+import { resolveAntigravityDirs, resolveClaudeDir, resolveCodexDir, resolveCursorCliDir, resolveCursorDir, resolveGeminiDir } from '../paths.js';
 import { closeDatabase, openDatabase } from '../store/db.js';
 import { StoreReader } from '../store/reader.js';
 import type { SessionRow } from '../store/rows.js';
@@ -20,6 +20,9 @@ export function resolveRoots(opts: CliOptions, env: NodeJS.ProcessEnv = process.
     claudeDir: resolveClaudeDir(opts.claudeDir, env),
     codexDir: resolveCodexDir(opts.codexDir, env),
     geminiDir: resolveGeminiDir(opts.geminiDir, env),
+    cursorDir: resolveCursorDir(opts.cursorDir, env),
+    cursorCliDir: resolveCursorCliDir(opts.cursorCliDir, env),
+    antigravityDirs: resolveAntigravityDirs(opts.antigravityDir, env),
   };
 }
 

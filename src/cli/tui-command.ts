@@ -59,7 +59,7 @@ export async function openTui(opts: CliOptions): Promise<void> {
   if (opts.demo || (!hasHistory && !hasIndex)) {
     demoRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'mantra-demo-'));
     const demo = buildDemo(demoRoot);
-    const looked = [roots.claudeDir, roots.codexDir, roots.geminiDir].filter(Boolean).join(', ');
+    const looked = [roots.claudeDir, roots.codexDir, roots.geminiDir, roots.cursorDir, roots.cursorCliDir].filter(Boolean).join(', ');
     notice = opts.demo ? 'demo data' : `no assistant history in ${looked}: showing demo data`;
     // Only the demo's own roots: the user's real history must not mix into it.
     roots = { claudeDir: demo.claudeDir };

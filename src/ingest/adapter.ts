@@ -30,4 +30,16 @@ export interface Adapter<C extends SourceCandidate = SourceCandidate> {
   ingest(writer: IndexWriter, candidate: C, stats: IngestStats): void;
   /** For `doctor`: where this adapter looked and what it found; cheap (listings and stats only). */
   diagnose(): AdapterDiagnosis;
+  /**
+   * For sources that are more than one file on disk (a SQLite database and its `-wal`): the size and mtime that
+   * change when the source does, as `discover()` reports them. Default: the file's own stat.
+   */
+  identityOf?(path: string): { size: number; mtimeMs: number } | null;
+  /** Files to watch closely for one source (default: the source itself). */
+  watchPathsOf?(path: string): string[];
+  /**
+   * The adapter reads its sources as a set within one discovery (Cursor reads workspace databases before the global
+   * one): a change to one of them is read by discovering again, not by reading that file alone.
+   */
+  readonly readsAsSet?: boolean;
 }

@@ -61,11 +61,23 @@ function statOrNull(p: string): fs.Stats | null {
   }
 }
 
+/** A source's size and mtime as its adapter measures them (a database counts its write-ahead log). */
+function identityOf(adapter: Adapter, p: string): { size: number; mtimeMs: number } | null {
+  if (adapter.identityOf) return adapter.identityOf(p);
+  const st = statOrNull(p);
+  return st && { size: st.size, mtimeMs: Math.floor(st.mtimeMs) };
+}
+
+/** How far up from a source file directories are polled when the file lies outside its adapter's root. */
+const MAX_DIR_LEVELS = 4;
+
 export class LiveIngest {
   private readonly files = new Map<string, WorkItem>();
   private readonly dirs = new Map<string, DirState>();
-  /** Closely watched files → when they last changed. */
+  /** Closely watched sources → when they last changed. */
   private readonly hot = new Map<string, number>();
+  /** Watched file → the source it belongs to (a database's `-wal` → the database). */
+  private readonly watchedFor = new Map<string, string>();
   private readonly pending = new Map<string, NodeJS.Timeout>();
   private readonly timers: NodeJS.Timeout[] = [];
   private watcher: FSWatcher | null = null;
@@ -112,7 +124,7 @@ export class LiveIngest {
   /** Starts following changes; call after `initialPass`. */
   follow(): void {
     this.watcher = watch([], { ignoreInitial: true, persistent: true, atomic: false });
-    const onEvent = (p: string) => this.schedule(p);
+    const onEvent = (p: string) => this.schedule(this.watchedFor.get(p) ?? p);
     this.watcher.on('change', onEvent).on('add', onEvent).on('unlink', onEvent);
     this.watcher.on('error', (err) => this.listener.log?.('warn', `watcher: ${(err as Error).message}`));
     const cutoff = this.now() - this.timings.hotWindowMs;
@@ -177,8 +189,8 @@ export class LiveIngest {
     const warm = this.now() - this.timings.warmWindowMs;
     for (const [p, w] of this.files) {
       if (this.hot.has(p) || w.candidate.mtimeMs < warm) continue;
-      const st = statOrNull(p);
-      if (!st || st.size !== w.candidate.size || Math.floor(st.mtimeMs) !== w.candidate.mtimeMs) this.readPath(p);
+      const id = identityOf(w.adapter, p);
+      if (!id || id.size !== w.candidate.size || id.mtimeMs !== w.candidate.mtimeMs) this.readPath(p);
     }
     this.coolDown();
   }
@@ -215,13 +227,17 @@ export class LiveIngest {
   private readPath(p: string): void {
     const known = this.files.get(p);
     if (!known) return;
-    const st = statOrNull(p);
-    if (!st) {
+    if (known.adapter.readsAsSet) {
+      this.rediscover([known.adapter]);
+      return;
+    }
+    const id = identityOf(known.adapter, p);
+    if (!id) {
       this.forget(p);
       this.publish();
       return;
     }
-    const candidate: SourceCandidate = { ...known.candidate, size: st.size, mtimeMs: Math.floor(st.mtimeMs) };
+    const candidate: SourceCandidate = { ...known.candidate, size: id.size, mtimeMs: id.mtimeMs };
     const item = { adapter: known.adapter, candidate };
     this.files.set(p, item);
     const stats = emptyStats();
@@ -242,10 +258,13 @@ export class LiveIngest {
   private remember(work: readonly WorkItem[]): void {
     for (const w of work) {
       this.files.set(w.candidate.path, w);
-      // Every directory from the file up to the adapter's root: a new file or project folder changes one of them.
-      for (let dir = path.dirname(w.candidate.path); dir.startsWith(w.adapter.root) && !this.dirs.has(dir); dir = path.dirname(dir)) {
-        this.dirs.set(dir, { mtimeMs: statOrNull(dir)?.mtimeMs ?? -1, adapter: w.adapter });
-        if (dir === w.adapter.root) break;
+      // Every directory from the file up to the adapter's root (or a few levels, for sources kept elsewhere): a new
+      // file or project folder changes one of them.
+      let dir = path.dirname(w.candidate.path);
+      for (let level = 0; level < MAX_DIR_LEVELS || dir.startsWith(w.adapter.root); level++) {
+        if (!this.dirs.has(dir)) this.dirs.set(dir, { mtimeMs: statOrNull(dir)?.mtimeMs ?? -1, adapter: w.adapter });
+        if (dir === w.adapter.root || dir === path.dirname(dir)) break;
+        dir = path.dirname(dir);
       }
     }
     // Roots that hold nothing yet (an assistant installed later) are polled for their appearance.
@@ -254,7 +273,12 @@ export class LiveIngest {
 
   private makeHot(p: string, at: number): void {
     if (!this.watcher) return;
-    if (!this.hot.has(p)) this.watcher.add(p);
+    if (!this.hot.has(p)) {
+      const adapter = this.files.get(p)?.adapter;
+      const paths = adapter?.watchPathsOf?.(p) ?? [p];
+      for (const q of paths) this.watchedFor.set(q, p);
+      this.watcher.add(paths);
+    }
     this.hot.set(p, at);
     if (this.hot.size > this.timings.maxHot) {
       const coldest = [...this.hot].sort((a, b) => a[1] - b[1]).slice(0, this.hot.size - this.timings.maxHot);
@@ -263,7 +287,10 @@ export class LiveIngest {
   }
 
   private unwatch(p: string): void {
-    if (this.hot.delete(p)) void this.watcher?.unwatch(p);
+    if (!this.hot.delete(p)) return;
+    const paths = [...this.watchedFor].filter(([, source]) => source === p).map(([q]) => q);
+    for (const q of paths) this.watchedFor.delete(q);
+    void this.watcher?.unwatch(paths.length ? paths : p);
   }
 
   private coolDown(): void {

@@ -8,7 +8,7 @@ import type { IngestStats } from './stats.js';
 
 export interface WorkerConfig {
   readonly dbPath: string;
-  /** The roots of every assistant to read. */
+  /** The roots of every assistant to read (the worker builds its adapters from them with adaptersFor). */
   readonly roots: SourceRoots;
   /** Keep following the sources after the first pass (the TUI, `index --watch`). */
   readonly follow: boolean;

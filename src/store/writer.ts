@@ -180,6 +180,35 @@ export class IndexWriter {
     if (changed) this.touched.add(sessionId);
   }
 
+  /**
+   * Fills session facts that are still unknown (project, parent) without creating the session: facts learned from a
+   * side file (Cursor's workspace DBs, Antigravity's summaries) may arrive before or after the session's messages.
+   */
+  fillSessionFacts(sessionId: string, facts: { readonly project?: string | null; readonly parentId?: string | null }): void {
+    this.statements
+      .get(`UPDATE session SET project = coalesce(project, @project), parent_id = coalesce(parent_id, @parentId)
+            WHERE id = @id AND ((project IS NULL AND @project IS NOT NULL) OR (parent_id IS NULL AND @parentId IS NOT NULL))`)
+      .run({ id: sessionId, project: facts.project ?? null, parentId: facts.parentId ?? null });
+  }
+
+  /**
+   * Drops a session's messages from `fromSeq` on (sources that rewrite a conversation in place, such as Cursor's
+   * databases, re-derive its tail) and recomputes the session's counts. Returns how many were removed.
+   */
+  deleteMessagesFrom(sessionId: string, fromSeq: number): number {
+    const removed = this.statements.get('DELETE FROM message WHERE session_id = ? AND seq >= ?').run(sessionId, fromSeq).changes;
+    if (removed > 0) {
+      this.refreshSessionStats(sessionId);
+      this.touched.add(sessionId);
+    }
+    return removed;
+  }
+
+  /** Replaces one message's structured payload (an edit learned from a later result). */
+  updateMessageData(sessionId: string, sourceId: string, data: string | null): void {
+    if (this.statements.get('UPDATE message SET data = ? WHERE session_id = ? AND source_id = ?').run(data, sessionId, sourceId).changes) this.touched.add(sessionId);
+  }
+
   nextSeq(sessionId: string): number {
     const row = this.statements.get('SELECT max(seq) AS s FROM message WHERE session_id = ?').get(sessionId) as {
       s: number | null;
