@@ -9,7 +9,7 @@ import type { EvidenceRow, StoreReader } from '../store/reader.js';
 import type { CheckpointRow, SessionRow } from '../store/rows.js';
 import { ContentStore } from './content.js';
 import { extractEvidence, mergeSubagentEvidence, type SessionEvidence } from './evidence.js';
-import { findBaseCommit, ignoredPaths, readObjects, repoDirs, repoRootOf, trulyAbsent, type BaseCommit } from './git.js';
+import { findBaseCommit, gitEnv, ignoredPaths, readObjects, repoDirs, repoRootOf, runGit, trulyAbsent, type BaseCommit } from './git.js';
 import { planSession, type Anchor, type BaseState, type Known, type SessionPlan } from './planner.js';
 import { insideRepo } from './restore-plan.js';
 import { shadowDir } from './shadow.js';
@@ -151,17 +151,25 @@ export async function loadSession(reader: StoreReader, sessionId: string, option
       if (abs) touched.add(abs);
     }
   }
+  // Files that changed between this session's own snapshots were touched too (by a shell command, a tool we cannot
+  // read, or the user): the snapshots say what they held.
+  for (const p of await snapshotChangedPaths(reader, sessionId, options.dataDir, skipped)) touched.add(p);
   const paths = [...touched].sort();
 
-  // Repositories: one git call per distinct directory.
+  // Repositories. A path inside the session's own repository belongs to it by its spelling (asking git from a
+  // folder would follow a symlink out of it); other paths ask git, once per distinct directory.
+  const cwdRepo = cwd ? await repoRootOf(cwd) : null;
   const repoOfDir = new Map<string, string | null>();
   const repoOf = new Map<string, string | null>();
   for (const p of paths) {
+    if (cwdRepo && insideRepo(cwdRepo, p) !== null) {
+      repoOf.set(p, cwdRepo);
+      continue;
+    }
     const dir = path.dirname(p);
     if (!repoOfDir.has(dir)) repoOfDir.set(dir, await repoRootOf(dir));
     repoOf.set(p, repoOfDir.get(dir)!);
   }
-  const cwdRepo = cwd ? await repoRootOf(cwd) : null;
   const counts = new Map<string, number>();
   for (const r of repoOf.values()) if (r) counts.set(r, (counts.get(r) ?? 0) + 1);
   const primary = cwdRepo ?? [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
@@ -374,6 +382,43 @@ async function snapshotAnchors(
     for (const s of list) {
       const files = byCommit.get(s.commit);
       if (files && files.size) out.push({ seq: s.seq, source: 'mantra-tui snapshot', files });
+    }
+  }
+  return out;
+}
+
+/** At most this many paths are added from snapshot differences (a `npm install` outside .gitignore would add all). */
+const MAX_SNAPSHOT_PATHS = 5000;
+
+/** Absolute paths that differ between consecutive snapshots of the session (one `git diff-tree --stdin`). */
+async function snapshotChangedPaths(reader: StoreReader, sessionId: string, dataDir: string, skipped: Record<string, number>): Promise<string[]> {
+  const byRepo = new Map<string, string[]>();
+  for (const s of reader.listSnapshots(sessionId)) {
+    const list = byRepo.get(s.repoRoot) ?? [];
+    if (list[list.length - 1] !== s.commit) list.push(s.commit);
+    byRepo.set(s.repoRoot, list);
+  }
+  const out: string[] = [];
+  for (const [root, commits] of byRepo) {
+    if (commits.length < 2) continue;
+    const gitDir = path.join(shadowDir(dataDir, root), 'snapshots.git');
+    if (!fs.existsSync(gitDir)) continue;
+    const input = commits.slice(1).map((c, i) => `${commits[i]} ${c}\n`).join('');
+    let stdout: Buffer;
+    try {
+      ({ stdout } = await runGit(['diff-tree', '-r', '--no-renames', '--name-only', '-z', '--stdin'], { cwd: path.dirname(gitDir), env: gitEnv({ GIT_DIR: gitDir }), input }));
+    } catch {
+      bump(skipped, 'snapshot-repository-unreadable');
+      continue;
+    }
+    const headers = new Set(commits);
+    const rels = new Set(stdout.toString('utf8').split('\0').filter((t) => t && !headers.has(t)));
+    for (const rel of rels) {
+      if (out.length >= MAX_SNAPSHOT_PATHS) {
+        bump(skipped, 'snapshot-changes-capped');
+        break;
+      }
+      out.push(path.join(root, rel));
     }
   }
   return out;

@@ -161,6 +161,10 @@ export class AgentSession {
     return this.push(message({ sourceId: `m${++this.n}`, kind: 'prompt', role: 'user', text, timestamp: this.ts() }));
   }
 
+  reply(text: string): this {
+    return this.push(message({ sourceId: `m${++this.n}`, kind: 'reply', role: 'assistant', text, timestamp: this.ts() }));
+  }
+
   /** A tool call with FileEdit data and its result; `result: 'none'` leaves the call without one. */
   edits(toolName: string, edits: FileEdit[], changes: Record<string, Expected>, result: 'ok' | 'error' | 'none' = 'ok', input: unknown = {}): this {
     const id = `call_${++this.n}`;
