@@ -123,15 +123,15 @@ class Collector {
   readonly taints: Taint[] = [];
   readonly skipped: Record<string, number> = {};
 
-  constructor(private readonly cwd: string | null) {}
+  constructor(readonly cwd: string | null) {}
 
   resolve(p: string, cwd: string | null = this.cwd): string | null {
     if (path.isAbsolute(p)) return path.normalize(p);
     return cwd ? path.resolve(cwd, p) : null;
   }
 
-  add(seq: number, rawPath: string, op: FileOp, cause: string, timestamp: number | null, cwd?: string | null): void {
-    const p = this.resolve(rawPath, cwd === undefined ? this.cwd : cwd ?? this.cwd);
+  add(seq: number, rawPath: string, op: FileOp, cause: string, timestamp: number | null, cwd: string | null = null): void {
+    const p = this.resolve(rawPath, cwd ?? this.cwd);
     if (p === null) return this.skip('relative-path-without-cwd');
     this.effects.push({ seq, path: p, op, cause, timestamp });
   }
@@ -260,7 +260,7 @@ function fileEdits(c: Collector, seq: number, edits: readonly unknown[], cause: 
           else if (op.type === 'delete') c.add(seq, op.path, { type: 'delete' }, cause, ts, cwd);
           else if (op.moveTo === null) c.add(seq, op.path, { type: 'codex-update', chunks: op.chunks, from: null }, cause, ts, cwd);
           else {
-            const from = c.resolve(op.path, cwd ?? undefined);
+            const from = c.resolve(op.path, cwd ?? c.cwd);
             if (from === null) {
               c.skip('relative-path-without-cwd');
               continue;
@@ -275,6 +275,19 @@ function fileEdits(c: Collector, seq: number, edits: readonly unknown[], cause: 
         c.skip('bad-file-edit');
     }
   }
+}
+
+/** The paths one FileEdit names (null: it names files we cannot tell). */
+function editTargets(e: unknown): ({ path: string; cwd: string | null } | null)[] {
+  if (!isObject(e)) return [null];
+  if (typeof e.path === 'string') return [{ path: e.path, cwd: null }];
+  if (e.op === 'apply-patch' && typeof e.patch === 'string') {
+    const ops = parseApplyPatch(e.patch);
+    if ('error' in ops) return [null];
+    const cwd = typeof e.cwd === 'string' ? e.cwd : null;
+    return ops.flatMap((op) => [{ path: op.path, cwd }, ...(op.type === 'update' && op.moveTo ? [{ path: op.moveTo, cwd }] : [])]);
+  }
+  return [null];
 }
 
 interface Call {
@@ -335,10 +348,12 @@ export function extractEvidence(messages: Iterable<EvidenceMessage>, options: Ev
     if (isObject(callData) && Array.isArray(callData.edits)) {
       if (result?.isError) continue;
       if (!result) {
+        // The edit may or may not have happened: the files it names are unknown from the next message on.
         for (const e of callData.edits) {
-          const p = isObject(e) && typeof e.path === 'string' ? e.path : null;
-          if (p) c.add(seq, p, { type: 'opaque', reason: `${cause} has no recorded result` }, cause, ts);
-          else c.taints.push({ seq, reason: `${cause} has no recorded result`, timestamp: ts });
+          for (const target of editTargets(e)) {
+            if (target) c.add(seq, target.path, { type: 'opaque', reason: `${cause} has no recorded result` }, cause, ts, target.cwd);
+            else c.taints.push({ seq, reason: `${cause} has no recorded result`, timestamp: ts });
+          }
         }
         continue;
       }
