@@ -139,7 +139,7 @@ function runChild(plan: KillPlan): Promise<{ killed: boolean; ms: number; journa
       timer = setTimeout(kill, plan.afterApplying);
       return;
     }
-    setImmediate(watch);
+    setTimeout(watch, 1);
   };
   watch();
   return new Promise((resolve, reject) => {
