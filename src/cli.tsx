@@ -6,11 +6,12 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { parseArgs, USAGE, UsageError, type CliOptions } from './cli/args.js';
 import { indexSummary, messageJson, plainMessage, sessionJson } from './cli/output.js';
+import { runDiff, runRestore, runRestores, runUndo, terminalIO, type CommandContext } from './cli/restore-commands.js';
 import { buildDemo } from './demo/demo.js';
 import { isStale, runIndex } from './ingest/indexer.js';
 import type { FromWorker, WorkerConfig } from './ingest/protocol.js';
 import { adaptersFor } from './ingest/sources.js';
-import { resolveClaudeDir, resolveDbPath } from './paths.js';
+import { dataDir, resolveClaudeDir, resolveDbPath } from './paths.js';
 import { closeDatabase, openDatabase } from './store/db.js';
 import { SchemaTooNewError } from './store/migrations.js';
 import { StoreReader } from './store/reader.js';
@@ -149,6 +150,10 @@ async function openTui(opts: CliOptions): Promise<void> {
   }
 }
 
+function restoreContext(dbPath: string): CommandContext {
+  return { dbPath, dataDir: dataDir(), io: terminalIO() };
+}
+
 async function main(argv: string[]): Promise<number> {
   let opts: CliOptions;
   try {
@@ -177,6 +182,14 @@ async function main(argv: string[]): Promise<number> {
       case 'tui':
         await openTui(opts);
         break;
+      case 'diff':
+        return await runDiff(restoreContext(dbPath), opts);
+      case 'restore':
+        return await runRestore(restoreContext(dbPath), opts);
+      case 'undo':
+        return await runUndo(restoreContext(dbPath), opts);
+      case 'restores':
+        return await runRestores(restoreContext(dbPath), opts);
     }
     return 0;
   } catch (err) {

@@ -45,6 +45,8 @@ export interface TxMeta {
   readonly repoRoot: string;
   readonly undoOf: string | null;
   readonly refused: readonly Refusal[];
+  /** Paths written but not counted as files (the git index an undo puts back). */
+  readonly uncounted?: readonly string[];
 }
 
 export class RestoreError extends Error {}
@@ -221,15 +223,16 @@ async function transact(ctx: ApplyContext, meta: TxMeta, changes: readonly TxCha
     for (const d of j.createdDirs) if (!fs.existsSync(d)) fs.mkdirSync(d);
     changes.forEach((c, i) => {
       const entry = j.changes[i];
+      const counted = !meta.uncounted?.includes(c.path);
       if (c.after) {
         fs.rmSync(entry.tmp!, { force: true });
         writeFileAtomic(c.path, entry.tmp!, c.after.bytes, c.after.mode);
-        if (entry.before.existed) j.counts.written++;
-        else j.counts.created++;
+        if (counted && entry.before.existed) j.counts.written++;
+        else if (counted) j.counts.created++;
       } else if (entry.before.existed) {
         fs.rmSync(c.path, { force: true });
         fsyncDir(path.dirname(c.path));
-        j.counts.deleted++;
+        if (counted) j.counts.deleted++;
       }
     });
   } catch (err) {
@@ -371,7 +374,9 @@ export async function undo(ctx: ApplyContext, file: string): Promise<TxResult & 
     await recoverLocked(ctx);
     const preview = await previewUndo(ctx, file);
     const j = preview.journal;
-    const result = await transact(ctx, { mode: 'undo', sessionId: j.sessionId, seq: j.seq, repoRoot: j.repoRoot, undoOf: j.file, refused: [] }, preview.changes);
+    const result = await transact(ctx, {
+      mode: 'undo', sessionId: j.sessionId, seq: j.seq, repoRoot: j.repoRoot, undoOf: j.file, refused: [], uncounted: j.index ? [j.index.path] : [],
+    }, preview.changes);
     // Directories the restore created are not part of the pre-restore tree.
     for (const d of [...j.createdDirs].reverse()) {
       try {
