@@ -57,8 +57,11 @@ export function commitEnv(gitDir: string, at: number, extra: Record<string, stri
   });
 }
 
-/** Config every write into a shadow repository uses: raw bytes in (no EOL or filter conversion), objects fsync'ed. */
-export const SHADOW_CONFIG = ['-c', 'core.autocrlf=false', '-c', 'core.safecrlf=false', '-c', 'core.fsync=objects,reference,index', '-c', 'core.fsyncMethod=fsync', '-c', 'gc.auto=0', '-c', 'core.hooksPath=/dev/null'];
+/**
+ * Config every write into a shadow repository uses: raw bytes in (no EOL or filter conversion), objects and refs
+ * fsync'ed (the shadow index is a cache that `git add` rebuilds, so it is not), an untracked cache, no hooks, no gc.
+ */
+export const SHADOW_CONFIG = ['-c', 'core.untrackedCache=true', '-c', 'core.autocrlf=false', '-c', 'core.safecrlf=false', '-c', 'core.fsync=objects,reference', '-c', 'core.fsyncMethod=fsync', '-c', 'gc.auto=0', '-c', 'core.hooksPath=/dev/null'];
 
 /** Opens (creating on first use) the shadow repository of `kind` for a project. */
 export async function openShadow(dataDir: string, repoRoot: string, kind: ShadowKind): Promise<ShadowRepo> {
@@ -87,9 +90,15 @@ export async function openShadow(dataDir: string, repoRoot: string, kind: Shadow
   return { kind, gitDir, repoRoot };
 }
 
+const commonDirs = new Map<string, string>();
+
 /** The user's ignore rules that live in .git (info/exclude) apply to snapshots too. */
 async function syncExcludes(shadow: ShadowRepo): Promise<void> {
-  const { commonDir } = await repoDirs(shadow.repoRoot);
+  let commonDir = commonDirs.get(shadow.repoRoot);
+  if (!commonDir) {
+    commonDir = (await repoDirs(shadow.repoRoot)).commonDir;
+    commonDirs.set(shadow.repoRoot, commonDir);
+  }
   let exclude = '';
   try {
     exclude = fs.readFileSync(path.join(commonDir, 'info', 'exclude'), 'utf8');
@@ -125,13 +134,12 @@ export async function snapshotTree(shadow: ShadowRepo, at: number, message: stri
   const tree = (await run(['write-tree'])).stdout.toString().trim();
   let parent: string | null = null;
   try {
-    parent = (await run(['rev-parse', '--verify', '--quiet', `${SNAPSHOT_REF}^{commit}`])).stdout.toString().trim() || null;
+    // Both in one process (--verify takes a single name; a missing ref makes rev-parse fail, caught below).
+    const [commit, parentTree] = (await run(['rev-parse', `${SNAPSHOT_REF}^{commit}`, `${SNAPSHOT_REF}^{tree}`])).stdout.toString().trim().split('\n');
+    parent = /^[0-9a-f]{40,64}$/.test(commit ?? '') ? commit : null;
+    if (parent && parentTree === tree) return { commit: parent, tree, created: false };
   } catch {
-    parent = null;
-  }
-  if (parent) {
-    const parentTree = (await run(['rev-parse', `${parent}^{tree}`])).stdout.toString().trim();
-    if (parentTree === tree) return { commit: parent, tree, created: false };
+    parent = null; // no snapshot yet
   }
   const commit = (await run(['commit-tree', tree, ...(parent ? ['-p', parent] : []), '-F', '-'], message)).stdout.toString().trim();
   await run(['update-ref', SNAPSHOT_REF, commit, ...(parent ? [parent] : [])]);
