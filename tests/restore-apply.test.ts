@@ -8,6 +8,7 @@ import { StoreReader } from '../src/store/reader.js';
 import { IndexWriter } from '../src/store/writer.js';
 import { RestoreService } from '../src/restore/service.js';
 import { snapshotWorkingTree } from '../src/restore/snapshot.js';
+import { journalDir } from '../src/restore/journal.js';
 import { fingerprint, git, makeRepo, writeFiles } from './helpers/git-repo.js';
 import { AgentSession } from './helpers/restore-fixtures.js';
 
@@ -141,6 +142,32 @@ describe('restore in place', () => {
     const outcome = await svc.restoreInPlace(preview);
     expect(outcome).toMatchObject({ written: 0, created: 0, deleted: 0 });
     expect(fs.readFileSync(path.join(outside, 'a.txt'), 'utf8')).toBe('outside\n');
+  });
+});
+
+describe('recovery after a crash', () => {
+  it('rolls back what an interrupted restore wrote, but leaves files the user changed since then', async () => {
+    const s = codexScenario();
+    const before = fingerprint(repo);
+    const svc = service();
+    const outcome = await svc.restoreInPlace(await svc.previewRestore(s.sessionId, 1));
+    // As if the process had died after its last write, before marking the journal complete.
+    const row = svc.listRestores()[0];
+    const file = path.join(journalDir(dataDir), row.journalFile);
+    const journal = JSON.parse(fs.readFileSync(file, 'utf8')) as { state: string; pid: number };
+    journal.state = 'applying';
+    journal.pid = 999_999_999;
+    fs.writeFileSync(file, JSON.stringify(journal));
+    // And the user edited one of the restored files before mantra-tui started again.
+    fs.writeFileSync(J('b.txt'), 'typed after the crash\n');
+    const recovered = await svc.recover();
+    expect(recovered).toEqual([{ file: row.journalFile, from: 'applying', to: 'rolled-back', note: expect.stringContaining(`left as they are (their earlier contents are in backup ${outcome.backupSnapshot}): ${J('b.txt')}`) }]);
+    expect(read('b.txt')).toBe('typed after the crash\n');
+    const expected = new Map(before);
+    expected.set('b.txt', fingerprint(repo).get('b.txt')!);
+    expect(fingerprint(repo)).toEqual(expected);
+    expect(svc.listRestores()[0]).toMatchObject({ id: outcome.id, state: 'rolled-back' });
+    await expect(svc.undo(outcome.id!)).rejects.toThrow(/rolled-back: there is nothing to undo/);
   });
 });
 

@@ -21,8 +21,8 @@ import {
 } from './journal.js';
 import type { FileStateAt } from './planner.js';
 import { planRestore, type Refusal } from './restore-plan.js';
-import { readWorkingTree } from './worktree.js';
-import { BACKUP_REF, commitEnv, openShadow, SHADOW_CONFIG, shadowHead, type ShadowRepo } from './shadow.js';
+import { readWorkingTree } from './working-tree.js';
+import { BACKUP_REF, clearStaleLocks, commitEnv, openShadow, SHADOW_CONFIG, shadowHead, type ShadowRepo } from './shadow.js';
 
 export interface ApplyContext {
   readonly dataDir: string;
@@ -70,6 +70,9 @@ function readBefore(p: string): Before {
   return { existed: true, mode: st.mode & 0o777, bytes: fs.readFileSync(p) };
 }
 
+/** How long a lock in backups.git may be held by a dying restore's git before it is taken as stale. */
+const BACKUP_LOCK_STALE_MS = 2000;
+
 /** C-style quoting for paths in a fast-import stream. */
 function quote(p: string): string {
   return `"${p.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\t/g, '\\t')}"`;
@@ -91,6 +94,8 @@ async function writeBackup(
   at: number,
   message: string,
 ): Promise<string> {
+  // The caller holds the restore lock, so a git lock here was left by a killed restore (or its orphaned git).
+  await clearStaleLocks(shadow.gitDir, BACKUP_LOCK_STALE_MS);
   const parent = await shadowHead(shadow, BACKUP_REF);
   const chunks: Buffer[] = [];
   const text = (s: string) => chunks.push(Buffer.from(s, 'utf8'));
@@ -154,9 +159,7 @@ function record(ctx: ApplyContext, j: Journal): number | null {
 }
 
 function idOfFile(ctx: ApplyContext, file: string): number | null {
-  if (!ctx.writer) return null;
-  const row = ctx.writer.db.prepare('SELECT id FROM restore_journal WHERE journal_file = ?').get(file) as { id: number } | undefined;
-  return row?.id ?? null;
+  return ctx.writer ? ctx.writer.restoreIdOf(file) : null;
 }
 
 export interface TxResult {
@@ -245,7 +248,11 @@ async function transact(ctx: ApplyContext, meta: TxMeta, changes: readonly TxCha
   return { journal: j, id };
 }
 
-/** Puts every path of a journal back as the backup holds it, removes temp files and the directories it created. */
+/**
+ * Puts every path of a journal back as the backup holds it, removes temp files and the directories it created.
+ * A path that holds neither what was there before nor what the restore wrote was changed by someone after the
+ * interruption: it is left alone (its pre-restore copy stays in the backup, and the note says so).
+ */
 async function rollBack(ctx: ApplyContext, j: Journal, note: string): Promise<void> {
   const shadow = await openShadow(ctx.dataDir, j.repoRoot, 'backups');
   const wanted = j.changes.filter((c) => c.before.existed && c.before.blob).map((c) => c.before.blob!);
@@ -255,27 +262,33 @@ async function rollBack(ctx: ApplyContext, j: Journal, note: string): Promise<vo
     if (b) bytesOf.set(wanted[i], b.bytes);
   });
   const problems: string[] = [];
+  const leftAlone: string[] = [];
   for (const c of [...j.changes].reverse()) {
     if (c.tmp) fs.rmSync(c.tmp, { force: true });
     try {
+      let current: Buffer | null = null;
+      try {
+        current = fs.readFileSync(c.path);
+      } catch {
+        current = null;
+      }
+      const now = current === null ? null : blobId(current);
+      if (now !== null && now !== c.before.blob && now !== c.after.blob) {
+        leftAlone.push(c.path);
+        continue;
+      }
       if (c.before.existed) {
         const bytes = c.before.blob ? bytesOf.get(c.before.blob) : undefined;
         if (!bytes) {
           problems.push(`${c.path}: backup blob ${c.before.blob} is missing`);
           continue;
         }
-        let current: Buffer | null = null;
-        try {
-          current = fs.readFileSync(c.path);
-        } catch {
-          current = null;
-        }
-        if (current && current.equals(bytes) && (fs.statSync(c.path).mode & 0o777) === c.before.mode) continue;
+        if (now === c.before.blob && (fs.statSync(c.path).mode & 0o777) === c.before.mode) continue;
         const tmp = `${c.tmp ?? tmpName(c.path, j.file, 0)}-rollback`;
         fs.rmSync(tmp, { force: true });
         fs.mkdirSync(path.dirname(c.path), { recursive: true });
         writeFileAtomic(c.path, tmp, bytes, c.before.mode);
-      } else {
+      } else if (now !== null) {
         fs.rmSync(c.path, { force: true });
       }
     } catch (err) {
@@ -291,7 +304,10 @@ async function rollBack(ctx: ApplyContext, j: Journal, note: string): Promise<vo
   }
   j.state = 'rolled-back';
   j.completedAt = (ctx.now ?? Date.now)();
-  j.note = problems.length ? `${note}; could not restore: ${problems.join('; ')}` : note;
+  const notes = [note];
+  if (leftAlone.length) notes.push(`changed after the interruption, left as they are (their earlier contents are in backup ${j.backupCommit}): ${leftAlone.join(', ')}`);
+  if (problems.length) notes.push(`could not restore: ${problems.join('; ')}`);
+  j.note = notes.join('; ');
   record(ctx, j);
 }
 
@@ -403,7 +419,8 @@ export interface Recovery {
 
 async function recoverLocked(ctx: ApplyContext): Promise<Recovery[]> {
   const out: Recovery[] = [];
-  for (const file of listJournalFiles(ctx.dataDir)) {
+  // Newest first: an interrupted undo is rolled back before the restore it was undoing is looked at.
+  for (const file of listJournalFiles(ctx.dataDir).reverse()) {
     const j = loadJournalFile(ctx.dataDir, file);
     if (!j) continue;
     if (j.state === 'preparing' || j.state === 'applying') {

@@ -241,7 +241,7 @@ export async function trulyAbsent(gitDir: string, commit: string, rels: readonly
   if (rels.length === 0) return out;
   const dirs = [...new Set(rels.map((r) => (r.includes('/') ? r.slice(0, r.lastIndexOf('/')) : '')))];
   const trees = await readAnyObjects(gitDir, dirs.map((d) => (d === '' ? `${commit}^{tree}` : `${commit}:${d}`)));
-  const listing = new Map<string, Set<string> | 'missing-dir' | 'unreadable'>();
+  const listing = new Map<string, Set<string> | 'missing-dir'>();
   dirs.forEach((d, i) => {
     const t = trees[i];
     listing.set(d, t === null ? 'missing-dir' : t.type === 'tree' ? treeNames(t.bytes, t.id.length / 2) : 'missing-dir');

@@ -364,10 +364,14 @@ async function snapshotAnchors(
     for (let ci = 0; ci < commits.length; ci++) {
       const files = new Map<string, Known>();
       const missing: string[] = [];
+      const missingSet = new Set<string>();
       inside.forEach((x, i) => {
         const b = blobs[ci * inside.length + i];
         if (b) files.set(x.p, { kind: 'present', blob: store.put(b.bytes, b.id) });
-        else missing.push(x.rel);
+        else {
+          missing.push(x.rel);
+          missingSet.add(x.rel);
+        }
       });
       // Not found is either absent from the tree or pruned from the borrowed objects: only the first is evidence.
       // Snapshots honour .gitignore, so an ignored file's absence from the tree says nothing either.
@@ -375,7 +379,7 @@ async function snapshotAnchors(
       for (const x of inside) {
         if (files.has(x.p) || ignored.has(x.rel)) continue;
         if (absent.has(x.rel)) files.set(x.p, { kind: 'absent' });
-        else if (missing.includes(x.rel)) bump(skipped, 'snapshot-object-pruned');
+        else if (missingSet.has(x.rel)) bump(skipped, 'snapshot-object-pruned');
       }
       byCommit.set(commits[ci], files);
     }

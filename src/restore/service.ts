@@ -18,7 +18,7 @@ import { loadSession, type LoadedSession } from './load.js';
 import type { FileStateAt } from './planner.js';
 import { insideRepo, planRestore, type RestorePlan } from './restore-plan.js';
 import { shadowKey } from './shadow.js';
-import { readWorkingTree } from './worktree.js';
+import { readWorkingTree } from './working-tree.js';
 
 export type DiffAgainst = 'prev' | 'now';
 
@@ -143,11 +143,10 @@ export class RestoreService {
     const states = loaded.plan.stateAt(seq);
     const tree = readWorkingTree(states.map((s) => s.path), root);
     const plan = planRestore(states, tree, root);
-    const touchedNow = [...plan.write, ...plan.create, ...plan.delete];
+    const byPath = new Map(states.map((s) => [s.path, s]));
     const pairs: DiffPair[] = [];
-    for (const f of touchedNow) {
-      const target = states.find((s) => s.path === f.path)!;
-      pairs.push({ path: displayPath(root, f.path), before: await diskSide(f.path), after: side(target) });
+    for (const f of [...plan.write, ...plan.create, ...plan.delete]) {
+      pairs.push({ path: displayPath(root, f.path), before: await diskSide(f.path), after: side(byPath.get(f.path)!) });
     }
     const store = loaded.plan.store;
     return { sessionId, seq, repoRoot: root, base: loaded.repo.base, plan, diff: buildDiffView(pairs), contents: (blob) => store.get(blob) };

@@ -92,6 +92,57 @@ export async function openShadow(dataDir: string, repoRoot: string, kind: Shadow
 
 const commonDirs = new Map<string, string>();
 
+function lockFiles(gitDir: string): string[] {
+  const out: string[] = [];
+  for (const name of ['index.lock', 'HEAD.lock', 'packed-refs.lock', 'config.lock']) {
+    if (fs.existsSync(path.join(gitDir, name))) out.push(path.join(gitDir, name));
+  }
+  const walk = (d: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.lock')) out.push(p);
+    }
+  };
+  walk(path.join(gitDir, 'refs'));
+  return out;
+}
+
+/**
+ * Removes git lock files left in a shadow repository by a process that was killed mid-write. A lock younger than
+ * `staleAfterMs` may belong to a live writer: it is waited for (up to that long) before being taken as stale.
+ * Callers make sure no other mantra-tui process writes there (the restore lock, or one snapshotter per repository).
+ */
+export async function clearStaleLocks(gitDir: string, staleAfterMs: number): Promise<string[]> {
+  const removed: string[] = [];
+  for (const lock of lockFiles(gitDir)) {
+    for (;;) {
+      let age: number;
+      try {
+        age = Date.now() - fs.statSync(lock).mtimeMs;
+      } catch {
+        break; // released meanwhile
+      }
+      if (age >= staleAfterMs) {
+        fs.rmSync(lock, { force: true });
+        removed.push(lock);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, Math.min(100, staleAfterMs - age + 1)));
+    }
+  }
+  return removed;
+}
+
+/** A snapshot lock older than this was left by a killed process (a snapshot takes well under a second). */
+const SNAPSHOT_LOCK_STALE_MS = 30_000;
+
 /** The user's ignore rules that live in .git (info/exclude) apply to snapshots too. */
 async function syncExcludes(shadow: ShadowRepo): Promise<void> {
   let commonDir = commonDirs.get(shadow.repoRoot);
@@ -127,6 +178,7 @@ export interface TreeSnapshot {
  * .gitignore and .git/info/exclude. An unchanged tree reuses the last commit.
  */
 export async function snapshotTree(shadow: ShadowRepo, at: number, message: string): Promise<TreeSnapshot> {
+  await clearStaleLocks(shadow.gitDir, SNAPSHOT_LOCK_STALE_MS);
   await syncExcludes(shadow);
   const env = commitEnv(shadow.gitDir, at, { GIT_WORK_TREE: shadow.repoRoot, GIT_INDEX_FILE: path.join(shadow.gitDir, 'index') });
   const run = (args: string[], input?: string) => runGit([...SHADOW_CONFIG, ...args], { cwd: shadow.repoRoot, env, input });

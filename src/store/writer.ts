@@ -257,8 +257,13 @@ export class IndexWriter {
               deleted = excluded.deleted, refused = excluded.refused, completed_at = excluded.completed_at,
               branch = excluded.branch, target = excluded.target`)
       .run({ ...r, refused: JSON.stringify(r.refused) });
-    const row = this.statements.get('SELECT id FROM restore_journal WHERE journal_file = ?').get(r.journalFile) as { id: number };
-    return row.id;
+    return this.restoreIdOf(r.journalFile)!;
+  }
+
+  /** The journal row mirroring a journal file, if any. */
+  restoreIdOf(journalFile: string): number | null {
+    const row = this.statements.get('SELECT id FROM restore_journal WHERE journal_file = ?').get(journalFile) as { id: number } | undefined;
+    return row?.id ?? null;
   }
 
   counts(): { sessions: number; messages: number } {
