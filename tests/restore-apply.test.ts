@@ -107,6 +107,21 @@ describe('restore in place', () => {
     expect(svc.listRestores().map((r) => [r.mode, r.state])).toEqual([['undo', 'complete'], ['in-place', 'undone']]);
   });
 
+  it('overwrites an ignored file the session wrote (its state is known from then on), and undo puts the user one back', async () => {
+    const s = codexScenario();
+    const before = fingerprint(repo);
+    const svc = service();
+    // #9 is the result of the session's write of secrets.env (ignored): known from there on.
+    const preview = await svc.previewRestore(s.sessionId, 9);
+    expect(preview.plan.write.map((f) => path.basename(f.path))).toEqual(['a.txt', 'b.txt', 'run.sh', 'secrets.env']);
+    expect(preview.plan.refused).toEqual([]);
+    await svc.restoreInPlace(preview);
+    expect(read('secrets.env')).toBe('KEY=1\n');
+    await svc.undo();
+    expect(read('secrets.env')).toBe('KEY=2\n');
+    expect(fingerprint(repo)).toEqual(before);
+  });
+
   it("puts back the index as it was when undoing, and an undo can itself be undone", async () => {
     const s = codexScenario();
     const svc = service();
