@@ -133,14 +133,14 @@ async function writeBackup(
   return head;
 }
 
-/** Directories that must be created for the changes, shallowest first, with their removal order reversed. */
+/** Directories inside the repository that must be created for the changes, shallowest first. */
 function missingDirs(repoRoot: string, changes: readonly TxChange[]): string[] {
   const dirs = new Set<string>();
   for (const c of changes) {
     if (!c.after) continue;
     let d = path.dirname(c.path);
     const chain: string[] = [];
-    while (d.startsWith(repoRoot) && d !== repoRoot && !fs.existsSync(d)) {
+    while (d.startsWith(repoRoot + path.sep) && !fs.existsSync(d)) {
       chain.push(d);
       d = path.dirname(d);
     }

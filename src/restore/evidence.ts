@@ -301,9 +301,7 @@ interface Call {
 interface Result {
   readonly seq: number;
   readonly isError: boolean;
-  readonly data: string | null;
   readonly timestamp: number | null;
-  readonly toolName: string | null;
 }
 
 function describeCall(name: string | null, seq: number): string {
@@ -311,8 +309,8 @@ function describeCall(name: string | null, seq: number): string {
 }
 
 /**
- * Reads a session's messages (in seq order) into effects and taints. `lastSeq` is the session's last message: an
- * edit whose result has not arrived makes its files unknown from the message after the call.
+ * Reads a session's messages (in seq order) into effects and taints. An edit whose result has not arrived (yet)
+ * makes its files unknown from the message after the call; an errored one changes nothing.
  */
 export function extractEvidence(messages: Iterable<EvidenceMessage>, options: EvidenceOptions): SessionEvidence {
   const c = new Collector(options.cwd);
@@ -323,7 +321,7 @@ export function extractEvidence(messages: Iterable<EvidenceMessage>, options: Ev
     if (m.kind === 'tool-call' && m.toolUseId) {
       calls.set(m.toolUseId, { seq: m.seq, toolName: m.toolName, toolInput: m.toolInput, data: m.data, timestamp: m.timestamp });
     } else if (m.kind === 'tool-result') {
-      if (m.toolUseId) results.set(m.toolUseId, { seq: m.seq, isError: m.isError, data: m.data, timestamp: m.timestamp, toolName: m.toolName });
+      if (m.toolUseId) results.set(m.toolUseId, { seq: m.seq, isError: m.isError, timestamp: m.timestamp });
       if (!m.isError && m.data) {
         const data = parseJson(m.data);
         if (isObject(data) && typeof data.filePath === 'string') claudeResults.push({ seq: m.seq, data, toolName: m.toolName, ts: m.timestamp, toolUseId: m.toolUseId });
