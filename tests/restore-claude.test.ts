@@ -156,6 +156,37 @@ describe('state at every message of a Claude Code session', () => {
     expect(plan.fileAt(f, s.seq)).toMatchObject({ label: 'unknown', reason: expect.stringMatching(/shell command .*make notes/) });
   });
 
+  it('places a backup added during a turn (isSnapshotUpdate) just before the first edit, not at the prompt', async () => {
+    makeRepo(repo, { 'f.txt': 'orig\n' });
+    const f = path.join(repo, 'f.txt');
+    const s = new ClaudeSession('55555555-2222-4333-8444-555555555555', repo, { [f]: 'orig\n' });
+    s.prompt('fix f');
+    const promptSeq = s.seq;
+    const promptUuid = s.uuidOfLast();
+    s.bash("sed -i 's/orig/sedded/' f.txt", { [f]: 'sedded\n' }).edit(f, 'sedded\n', 'sedded', 'edited', { originalFile: false });
+    s.writeTo(claudeDir);
+    indexClaude(dbPath, claudeDir);
+    const backupDir = path.join(claudeDir, 'file-history', s.sessionId);
+    fs.mkdirSync(backupDir, { recursive: true });
+    fs.writeFileSync(path.join(backupDir, '0123456789abcdef@v1'), 'sedded\n');
+    const db = openDatabase(dbPath);
+    const w = new IndexWriter(db);
+    const src = w.ensureSourceFile(path.join(dir, 'x.jsonl'), 'claude');
+    const line = (isSnapshotUpdate: boolean, files: object, byteOffset: number) => w.addCheckpoint(s.sessionId, src.id, {
+      source: 'claude-file-history', messageSourceId: promptUuid, timestamp: s.timestampOf(promptSeq),
+      data: JSON.stringify({ isSnapshotUpdate, cwd: repo, backupDir, files }), byteOffset,
+    });
+    line(false, {}, 1);
+    line(true, { 'f.txt': { backupFileName: '0123456789abcdef@v1', version: 1, backupTime: null } }, 2);
+    closeDatabase(db);
+    const { plan } = await load(s.sessionId);
+    // The backup shows the file after the shell command: exact at the edit's call, filled back to the command.
+    expectStates(plan, s);
+    expect(plan.fileAt(f, promptSeq)).toMatchObject({ label: 'reconstructed' });
+    expect(plan.fileAt(f, s.seq - 1)).toMatchObject({ label: 'exact', reason: 'Claude file-history backup' });
+    expect(plan.fileAt(f, s.seq - 2)).toMatchObject({ label: 'reconstructed' });
+  });
+
   it('never writes into the user .git while planning and diffing', async () => {
     makeRepo(repo, { 'a.txt': 'one\n' });
     fs.writeFileSync(path.join(repo, 'untracked.txt'), 'u\n');

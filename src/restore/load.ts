@@ -17,8 +17,8 @@ import { shadowDir } from './shadow.js';
 export interface LoadOptions {
   readonly dataDir: string;
   /**
-   * The commit the assistant recorded at the session's start (Codex `session_meta.git.commit_hash`), when the
-   * adapter stored one. Wins over the reflog and log search.
+   * The commit the session started from, when known from elsewhere. Defaults to the one the assistant recorded
+   * (Codex `session_meta.git.commit_hash`, the session's `gitCommit`). Wins over the reflog and log search.
    */
   readonly baseCommit?: string | null;
 }
@@ -174,12 +174,14 @@ export async function loadSession(reader: StoreReader, sessionId: string, option
   for (const r of repoOf.values()) if (r) counts.set(r, (counts.get(r) ?? 0) + 1);
   const primary = cwdRepo ?? [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
 
+  // The commit the assistant recorded at the start (Codex): the store's session.git_commit column where it exists.
+  const recordedCommit = (session as SessionRow & { readonly gitCommit?: string | null }).gitCommit ?? null;
   const repos = new Map<string, RepoInfo>();
   const base = new Map<string, BaseState>();
   for (const root of new Set([...counts.keys(), ...(primary ? [primary] : [])])) {
     const isPrimary = root === primary;
     const found = await findBaseCommit(root, {
-      commit: isPrimary ? options.baseCommit ?? null : null,
+      commit: isPrimary ? options.baseCommit ?? recordedCommit : null,
       branch: isPrimary ? session.gitBranch : null,
       startedAt: session.startedAt,
     });
@@ -204,7 +206,7 @@ export async function loadSession(reader: StoreReader, sessionId: string, option
   for (const p of paths) if (!repoOf.get(p)) base.set(p, { kind: 'unknown', reason: 'not in a git repository' });
 
   const anchors: Anchor[] = [];
-  anchors.push(...claudeAnchors(claudeData, main.bySourceId, timeline, cwd, store, skipped));
+  anchors.push(...claudeAnchors(claudeData, main.bySourceId, timeline, cwd, store, skipped, evidence));
   anchors.push(...(await geminiAnchors(checkpoints, main.calls, timeline, paths, repoOf, cwd, store, skipped)));
   anchors.push(...(await snapshotAnchors(reader, sessionId, options.dataDir, paths, store, skipped)));
 
@@ -212,6 +214,18 @@ export async function loadSession(reader: StoreReader, sessionId: string, option
   return { session, plan, repo: primary ? repos.get(primary) ?? null : null, repos, repoOf, evidence, skipped };
 }
 
+/** The first message at or after `after` whose effect names `p`, or null. */
+function firstEffectAfter(effectsByPath: Map<string, number[]>, p: string, after: number): number | null {
+  for (const seq of effectsByPath.get(p) ?? []) if (seq > after) return seq;
+  return null;
+}
+
+/**
+ * Claude file-history: a snapshot line holds, for each tracked file, its contents at the prompt (Claude backs up
+ * changed files when the prompt is sent). A later `isSnapshotUpdate` line for the same prompt adds files first
+ * edited during that turn: those backups were taken just before that first edit, so they are exact at the message
+ * before it — a shell command between the prompt and the edit is then not hidden.
+ */
 function claudeAnchors(
   checkpoints: Map<CheckpointRow, ClaudeFileHistoryData>,
   bySourceId: Map<string, number>,
@@ -219,38 +233,57 @@ function claudeAnchors(
   cwd: string | null,
   store: ContentStore,
   skipped: Record<string, number>,
+  evidence: SessionEvidence,
 ): Anchor[] {
+  const effectsByPath = new Map<string, number[]>();
+  for (const e of evidence.effects) effectsByPath.set(e.path, [...(effectsByPath.get(e.path) ?? []), e.seq]);
   const out: Anchor[] = [];
   const backups = new Map<string, string | null>();
+  /** Per prompt seq: path → backup file already anchored at the prompt. */
+  const atPrompt = new Map<number, Map<string, string | null>>();
+  const byAnchorSeq = new Map<number, Map<string, Known>>();
   for (const [c, data] of checkpoints) {
     const seq = (c.messageSourceId ? bySourceId.get(c.messageSourceId) : undefined) ?? (c.timestamp !== null ? timeline.seqAtOrBefore(c.timestamp) : null);
     if (seq === null || seq === undefined) {
       bump(skipped, 'checkpoint-without-message');
       continue;
     }
-    const files = new Map<string, Known>();
+    const seen = atPrompt.get(seq) ?? new Map<string, string | null>();
+    atPrompt.set(seq, seen);
     for (const [recorded, backup] of Object.entries(data.files)) {
       const abs = absolute(recorded, data.cwd ?? cwd);
       if (!abs || !isObject(backup)) continue;
-      if (backup.backupFileName === null) {
-        files.set(abs, { kind: 'absent' });
-        continue;
+      const name = backup.backupFileName;
+      if (name !== null && (typeof name !== 'string' || name.includes('/') || name.includes('..'))) continue;
+      if (seen.has(abs) && seen.get(abs) === name) continue;
+      let anchorSeq = seq;
+      if (data.isSnapshotUpdate && !seen.has(abs)) {
+        const edit = firstEffectAfter(effectsByPath, abs, seq);
+        if (edit !== null) anchorSeq = edit - 1;
       }
-      if (typeof backup.backupFileName !== 'string' || backup.backupFileName.includes('/') || backup.backupFileName.includes('..')) continue;
-      const file = path.join(data.backupDir, backup.backupFileName);
-      if (!backups.has(file)) {
-        try {
-          backups.set(file, store.put(fs.readFileSync(file)));
-        } catch {
-          backups.set(file, null);
-          bump(skipped, 'backup-file-missing');
+      seen.set(abs, name);
+      let known: Known | null = null;
+      if (name === null) known = { kind: 'absent' };
+      else {
+        const file = path.join(data.backupDir, name);
+        if (!backups.has(file)) {
+          try {
+            backups.set(file, store.put(fs.readFileSync(file)));
+          } catch {
+            backups.set(file, null);
+            bump(skipped, 'backup-file-missing');
+          }
         }
+        const blob = backups.get(file);
+        if (blob) known = { kind: 'present', blob };
       }
-      const blob = backups.get(file);
-      if (blob) files.set(abs, { kind: 'present', blob });
+      if (!known) continue;
+      const files = byAnchorSeq.get(anchorSeq) ?? new Map<string, Known>();
+      files.set(abs, known);
+      byAnchorSeq.set(anchorSeq, files);
     }
-    if (files.size) out.push({ seq, source: 'Claude file-history backup', files });
   }
+  for (const [seq, files] of byAnchorSeq) out.push({ seq, source: 'Claude file-history backup', files });
   return out;
 }
 
