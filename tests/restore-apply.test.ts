@@ -7,7 +7,7 @@ import { closeDatabase, openDatabase } from '../src/store/db.js';
 import { StoreReader } from '../src/store/reader.js';
 import { IndexWriter } from '../src/store/writer.js';
 import { RestoreService } from '../src/restore/service.js';
-import { snapshotWorkingTree } from '../src/restore/snapshot.js';
+import { snapshotLiveSessions, snapshotWorkingTree } from '../src/restore/snapshot.js';
 import { journalDir } from '../src/restore/journal.js';
 import { fingerprint, git, makeRepo, writeFiles } from './helpers/git-repo.js';
 import { AgentSession } from './helpers/restore-fixtures.js';
@@ -254,6 +254,25 @@ describe('own snapshots', () => {
     await svc.restoreInPlace(await svc.previewRestore(s.sessionId, 4));
     expect(fs.readFileSync(img)).toEqual(Buffer.from([9, 0, 9]));
     expect(fs.readFileSync(J('a.txt'), 'utf8')).toBe('a\n');
+  });
+
+  it('the live worker hook snapshots live sessions at their newest message, once', async () => {
+    makeRepo(repo, { 'a.txt': 'a\n' });
+    const live = new AgentSession('019cd5a0-8888-7aaa-8bbb-0123456789ab', 'codex', repo, {});
+    live.prompt('go').reply('working');
+    live.store(dbPath);
+    const old = new AgentSession('019cd5a0-9999-7aaa-8bbb-0123456789ab', 'codex', repo, {}, Date.UTC(2026, 0, 1));
+    old.prompt('long ago');
+    old.store(dbPath);
+    service();
+    const writer = new IndexWriter(db);
+    const now = Date.UTC(2026, 4, 2, 9, 3);
+    const first = await snapshotLiveSessions([live.sessionId, old.sessionId], { dataDir, writer, now });
+    expect(first.taken.map((t) => [t.sessionId, t.seq, t.repoRoot])).toEqual([[live.sessionId, 2, repo]]);
+    expect(first.failed).toEqual([]);
+    const again = await snapshotLiveSessions([live.sessionId], { dataDir, writer, now });
+    expect(again.taken).toEqual([]);
+    expect(new StoreReader(db).listSnapshots(live.sessionId).map((x) => x.seq)).toEqual([2]);
   });
 
   it('leaves a file changed by a shell command unknown when no snapshot exists, and refuses to restore it', async () => {

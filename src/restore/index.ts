@@ -5,7 +5,7 @@
  * - the pure pieces (planner, diff, restore plan) for tests and views built by hand.
  */
 export { RestoreService, displayPath, type DiffAgainst, type DiffResult, type RestoreOutcome, type RestorePreview, type RestoreServiceOptions } from './service.js';
-export { snapshotForMessage, snapshotWorkingTree, type SnapshotMeta, type SnapshotRecord } from './snapshot.js';
+export { snapshotForMessage, snapshotLiveSessions, snapshotWorkingTree, type LiveSnapshotOptions, type SnapshotMeta, type SnapshotRecord } from './snapshot.js';
 export { recoverIncomplete, RestoreError, type Recovery } from './apply.js';
 export { LockedError } from './journal.js';
 export { buildDiffView, diffFile, unifiedPatch, weakerLabel, type DiffFile, type DiffHunk, type DiffLine, type DiffStatus, type DiffView } from './diff.js';

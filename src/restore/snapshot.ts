@@ -2,6 +2,7 @@
  * mantra-tui's own snapshots of a live session's repository, one per new message (the live ingest worker calls
  * these). Exact evidence for the planner; written only into the shadow repository under the data directory.
  */
+import { StoreReader } from '../store/reader.js';
 import type { IndexWriter } from '../store/writer.js';
 import { repoRootOf } from './git.js';
 import { openShadow, snapshotTree } from './shadow.js';
@@ -60,4 +61,39 @@ export function snapshotWorkingTree(repoRoot: string, meta: SnapshotMeta, deps: 
 export async function snapshotForMessage(cwd: string, meta: SnapshotMeta, deps: SnapshotDeps): Promise<SnapshotRecord | null> {
   const root = await repoRootOf(cwd);
   return root ? snapshotWorkingTree(root, meta, deps) : null;
+}
+
+export interface LiveSnapshotOptions extends SnapshotDeps {
+  /** A session whose last message is older than this is history being indexed, not a live one (default 10 min). */
+  readonly liveWindowMs?: number;
+  readonly now?: number;
+}
+
+/**
+ * For the live ingest's `changed(sessionIds)` callback: snapshots the repository of each live session for its newest
+ * message (a burst of messages read at once shares one snapshot: the disk has already moved past the earlier ones).
+ * Sessions outside git, already snapshotted at their last message, or not live are skipped. Errors are returned per
+ * session, never thrown: a failed snapshot only means less exact evidence.
+ */
+export async function snapshotLiveSessions(
+  sessionIds: readonly string[],
+  options: LiveSnapshotOptions,
+): Promise<{ readonly taken: SnapshotRecord[]; readonly failed: { readonly sessionId: string; readonly message: string }[] }> {
+  const reader = new StoreReader(options.writer.db);
+  const now = options.now ?? Date.now();
+  const window = options.liveWindowMs ?? 10 * 60_000;
+  const taken: SnapshotRecord[] = [];
+  const failed: { sessionId: string; message: string }[] = [];
+  for (const id of sessionIds) {
+    const session = reader.getSession(id);
+    if (!session || !session.project || session.updatedAt === null || now - session.updatedAt > window) continue;
+    if ((reader.lastSnapshotSeq(id) ?? 0) >= session.messageCount) continue;
+    try {
+      const record = await snapshotForMessage(session.project, { sessionId: id, seq: session.messageCount, timestamp: session.updatedAt }, options);
+      if (record) taken.push(record);
+    } catch (err) {
+      failed.push({ sessionId: id, message: (err as Error).message });
+    }
+  }
+  return { taken, failed };
 }

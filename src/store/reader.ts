@@ -341,6 +341,12 @@ export class StoreReader implements TimelineReader {
       .all(sessionId) as SnapshotRow[];
   }
 
+  /** The highest message a snapshot was taken for, or null. */
+  lastSnapshotSeq(sessionId: string): number | null {
+    const row = this.statements.get('SELECT max(seq) AS seq FROM snapshot WHERE session_id = ?').get(sessionId) as { seq: number | null };
+    return row.seq;
+  }
+
   /** The restore journal, newest first. */
   listRestores(limit = 1000): RestoreRow[] {
     return (this.statements.get(`SELECT * FROM restore_journal ORDER BY created_at DESC, id DESC LIMIT ?`).all(limit) as RestoreRecord[]).map(rowToRestore);
