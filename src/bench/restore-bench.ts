@@ -160,6 +160,15 @@ async function benchDiff(o: RestoreBenchOptions): Promise<void> {
       await service.diff(t.sessionId, seq, 'prev');
       prev.push(performance.now() - s0);
     }
+    const { plan } = await service.load(t.sessionId);
+    const editing = Array.from({ length: messages }, (_, i) => i + 1).filter((seq) => plan.changedAt(seq).length > 0);
+    const changed: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      const seq = editing[Math.floor(r() * editing.length)];
+      const s0 = performance.now();
+      await service.diff(t.sessionId, seq, 'prev');
+      changed.push(performance.now() - s0);
+    }
     for (let i = 0; i < 60; i++) {
       const seq = 1 + Math.floor(r() * messages);
       const s0 = performance.now();
@@ -167,7 +176,8 @@ async function benchDiff(o: RestoreBenchOptions): Promise<void> {
       now.push(performance.now() - s0);
     }
     o.report('diff preview: first message of a session (builds the plan)', `${fmt(firstMs)} ms (${messages} messages, ${edits} edits on 40 files)`);
-    o.report('diff preview vs previous message', `${fmt(median(prev), 2)} ms median, ${fmt(percentile(prev, 95), 2)} ms p95`);
+    o.report('diff preview vs previous message (any message)', `${fmt(median(prev), 2)} ms median, ${fmt(percentile(prev, 95), 2)} ms p95`);
+    o.report('diff preview vs previous message (messages that edited a file)', `${fmt(median(changed), 2)} ms median, ${fmt(percentile(changed, 95), 2)} ms p95`);
     o.report('diff preview vs working tree now', `${fmt(median(now), 2)} ms median, ${fmt(percentile(now, 95), 2)} ms p95`);
   } finally {
     closeDatabase(db);
