@@ -4,11 +4,17 @@ import { parseArgs, USAGE, UsageError } from './cli/args.js';
 import { resolveRoots, RuntimeError, writeOut } from './cli/common.js';
 import { indexNow, listSessions, showSession } from './cli/session-commands.js';
 import { openTui } from './cli/tui-command.js';
+import { runDiff, runRestore, runRestores, runUndo, terminalIO, type CommandContext } from './cli/restore-commands.js';
 import { indexWatch } from './cli/watch-command.js';
-import { resolveDbPath } from './paths.js';
+import { dataDir, resolveDbPath } from './paths.js';
 import { SchemaTooNewError } from './store/migrations.js';
 
 declare const MANTRA_VERSION: string;
+
+function restoreContext(dbPath: string): CommandContext {
+  return { dbPath, dataDir: dataDir(), io: terminalIO() };
+}
+
 const VERSION = typeof MANTRA_VERSION === 'string' ? MANTRA_VERSION : '0.0.0-dev';
 
 async function main(argv: string[]): Promise<number> {
@@ -40,6 +46,14 @@ async function main(argv: string[]): Promise<number> {
       case 'tui':
         await openTui(opts);
         break;
+      case 'diff':
+        return await runDiff(restoreContext(dbPath), opts);
+      case 'restore':
+        return await runRestore(restoreContext(dbPath), opts);
+      case 'undo':
+        return await runUndo(restoreContext(dbPath), opts);
+      case 'restores':
+        return await runRestores(restoreContext(dbPath), opts);
     }
     return 0;
   } catch (err) {

@@ -83,6 +83,8 @@ function dump(dbPath: string): Record<string, unknown[]> {
   }
 }
 
+let lastFinished = '';
+
 async function timeToExit(args: string[]): Promise<number> {
   const t0 = performance.now();
   await new Promise((r) => spawn(process.execPath, [CLI, ...args], { stdio: 'ignore' }).once('exit', r));
@@ -96,13 +98,15 @@ async function runKilledAfter(dbPath: string, delay: number): Promise<boolean> {
   let stdout = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  const exit = new Promise<void>((r) => child.once('exit', () => r()));
+  // 'close', not 'exit': the output must be read whole before it is parsed.
+  const closed = new Promise<void>((r) => child.once('close', () => r()));
   const timer = setTimeout(() => child.kill('SIGKILL'), delay);
-  await exit;
+  await closed;
   clearTimeout(timer);
   if (child.signalCode !== null) return false;
   expect(child.exitCode, stderr).toBe(0);
   expect(JSON.parse(stdout).fileErrors, stdout).toEqual([]);
+  lastFinished = stdout;
   return true;
 }
 
@@ -129,7 +133,7 @@ it('ends identical to a clean index however often it is killed mid-pass, and lea
   for (let round = 0; round < 8; round++) {
     for (const side of ['', '-wal', '-shm']) fs.rmSync(killed + side, { force: true });
     for (let attempt = 0; attempt < 40; attempt++) {
-      const delay = startMs * 0.8 + Math.random() * Math.max(50, cleanMs - startMs * 0.8) * 0.4;
+      const delay = startMs * 0.8 + Math.random() * Math.max(50, cleanMs - startMs * 0.8) * 0.25;
       const finished = await runKilledAfter(killed, delay);
       if (finished) break;
       kills++;
@@ -140,7 +144,7 @@ it('ends identical to a clean index however often it is killed mid-pass, and lea
       // Say which sessions and files differ before the (huge) table diff.
       const counts = (d: Record<string, unknown[]>) => JSON.stringify(d.session.map((r) => { const x = r as Record<string, unknown>; return [x.id, x.message_count, x.summary]; }));
       const files = (d: Record<string, unknown[]>) => JSON.stringify(d.source_file.map((r) => { const x = r as Record<string, unknown>; return [x.path, x.size, x.read_offset, x.state]; }));
-      expect(counts(got), `round ${round} sessions`).toBe(counts(want));
+      expect(counts(got), `round ${round} sessions; the run that finished said ${lastFinished}`).toBe(counts(want));
       expect(files(got), `round ${round} files`).toBe(files(want));
     }
     expect(got, `round ${round}`).toEqual(want);

@@ -1,7 +1,7 @@
 /** Command-line parsing: pure, so every accepted and refused form is a table test. */
 import { AGENTS, type Agent } from '../model.js';
 
-export type Command = 'tui' | 'index' | 'sessions' | 'show';
+export type Command = 'tui' | 'index' | 'sessions' | 'show' | 'diff' | 'restore' | 'undo' | 'restores';
 
 export interface CliOptions {
   command: Command;
@@ -24,13 +24,21 @@ export interface CliOptions {
   project?: string;
   help: boolean;
   version: boolean;
+  /** `diff --against`: the previous message (default) or the working tree now. */
+  against: 'prev' | 'now';
+  /** `restore --worktree DIR`. */
+  worktree?: string;
+  /** `restore --in-place`. */
+  inPlace: boolean;
+  /** `restore`/`undo --yes`: no confirmation prompt. */
+  yes: boolean;
 }
 
 export class UsageError extends Error {}
 
-const COMMANDS: readonly Command[] = ['index', 'sessions', 'show'];
-const VALUE_FLAGS = new Set(['--db', '--claude-dir', '--codex-dir', '--gemini-dir', '--cursor-dir', '--cursor-cli-dir', '--antigravity-dir', '--agent', '--project']);
-const BOOLEAN_FLAGS = new Set(['--demo', '--json', '--watch', '--help', '-h', '--version', '-V']);
+const COMMANDS: readonly Command[] = ['index', 'sessions', 'show', 'diff', 'restore', 'undo', 'restores'];
+const VALUE_FLAGS = new Set(['--db', '--claude-dir', '--codex-dir', '--gemini-dir', '--cursor-dir', '--cursor-cli-dir', '--antigravity-dir', '--agent', '--project', '--against', '--worktree']);
+const BOOLEAN_FLAGS = new Set(['--demo', '--json', '--watch', '--help', '-h', '--version', '-V', '--in-place', '--yes', '-y']);
 
 /** Which flags each command accepts; global flags (--db, the --<agent>-dir roots, --help) are accepted everywhere. */
 const ALLOWED: Record<Command, readonly string[]> = {
@@ -38,11 +46,17 @@ const ALLOWED: Record<Command, readonly string[]> = {
   index: ['--json', '--watch'],
   sessions: ['--json', '--agent', '--project'],
   show: ['--json'],
+  diff: ['--json', '--against'],
+  restore: ['--json', '--worktree', '--in-place', '--yes', '-y'],
+  undo: ['--json', '--yes', '-y'],
+  restores: ['--json'],
 };
 const GLOBAL = ['--db', '--claude-dir', '--codex-dir', '--gemini-dir', '--cursor-dir', '--cursor-cli-dir', '--antigravity-dir', '--help', '-h', '--version', '-V'];
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const opts: CliOptions = { command: 'tui', positionals: [], demo: false, json: false, watch: false, help: false, version: false };
+  const opts: CliOptions = {
+    command: 'tui', positionals: [], demo: false, json: false, watch: false, help: false, version: false, against: 'prev', inPlace: false, yes: false,
+  };
   const seen: string[] = [];
   let commandSet = false;
   for (let i = 0; i < argv.length; i++) {
@@ -64,7 +78,11 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       else if (arg === '--cursor-cli-dir') opts.cursorCliDir = value;
       else if (arg === '--antigravity-dir') opts.antigravityDir = value;
       else if (arg === '--project') opts.project = value;
-      else if (arg === '--agent') {
+      else if (arg === '--worktree') opts.worktree = value;
+      else if (arg === '--against') {
+        if (value !== 'prev' && value !== 'now') throw new UsageError(`--against takes "prev" or "now", not "${value}"`);
+        opts.against = value;
+      } else if (arg === '--agent') {
         if (!(AGENTS as readonly string[]).includes(value)) {
           throw new UsageError(`unknown agent "${value}" (expected one of: ${AGENTS.join(', ')})`);
         }
@@ -79,6 +97,8 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       else if (arg === '--json') opts.json = true;
       else if (arg === '--watch') opts.watch = true;
       else if (arg === '--help' || arg === '-h') opts.help = true;
+      else if (arg === '--in-place') opts.inPlace = true;
+      else if (arg === '--yes' || arg === '-y') opts.yes = true;
       else opts.version = true;
       continue;
     }
@@ -97,13 +117,31 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       throw new UsageError(`${flag} does not apply to ${opts.command === 'tui' ? 'the TUI' : `"${opts.command}"`}`);
     }
   }
-  const wanted = opts.command === 'show' ? 1 : 0;
-  if (opts.positionals.length !== wanted) {
-    throw new UsageError(
-      wanted === 1 ? 'show needs exactly one SESSION (an id or a unique prefix)' : `unexpected argument "${opts.positionals[0]}"`,
-    );
-  }
+  checkPositionals(opts);
+  if (opts.worktree !== undefined && opts.inPlace) throw new UsageError('--worktree and --in-place are two different modes: give one');
   return opts;
+}
+
+const isCount = (s: string | undefined) => s !== undefined && /^[1-9]\d{0,9}$/.test(s);
+
+function checkPositionals(opts: CliOptions): void {
+  const p = opts.positionals;
+  switch (opts.command) {
+    case 'show':
+      if (p.length !== 1) throw new UsageError('show needs exactly one SESSION (an id or a unique prefix)');
+      return;
+    case 'diff':
+    case 'restore':
+      if (p.length !== 2) throw new UsageError(`${opts.command} needs SESSION and SEQ (the message number, as "show" numbers them)`);
+      if (!isCount(p[1])) throw new UsageError(`SEQ must be a message number (1, 2, …), not "${p[1]}"`);
+      return;
+    case 'undo':
+      if (p.length > 1) throw new UsageError(`unexpected argument "${p[1]}"`);
+      if (p.length === 1 && !isCount(p[0])) throw new UsageError(`undo takes a restore id (see "mantra-tui restores"), not "${p[0]}"`);
+      return;
+    default:
+      if (p.length !== 0) throw new UsageError(`unexpected argument "${p[0]}"`);
+  }
 }
 
 export const USAGE = `mantra-tui — every AI coding session as a timeline you can scrub
@@ -115,6 +153,15 @@ Usage:
   mantra-tui sessions [--agent NAME] [--project PATH] [--json]
                                            list sessions, newest first
   mantra-tui show SESSION [--json]         print one session (SESSION: an id or a unique prefix)
+  mantra-tui diff SESSION SEQ [--against prev|now] [--json]
+                                           what message SEQ changed (prev), or how the code then differs
+                                           from the working tree now (now); labelled exact/reconstructed/unknown
+  mantra-tui restore SESSION SEQ [--worktree DIR | --in-place] [--yes] [--json]
+                                           bring back the code as it was at message SEQ: into a new git
+                                           worktree on a new branch (default), or in place after backing up
+                                           everything it overwrites; shows the plan and asks first
+  mantra-tui undo [ID] [--yes] [--json]    put back the exact tree from before a restore (default: the latest)
+  mantra-tui restores [--json]             list restores and undos
 
 Options:
   --db PATH          index file (default $MANTRA_DB, else $XDG_DATA_HOME/mantra-tui/index.db)
@@ -130,6 +177,10 @@ Options:
                      (default ~/.gemini, plus $AGY_APP_DATA_DIR when set)
   --demo             open the built-in demo data instead of your history
   --json             machine-readable output
+  --against prev|now diff against the previous message (default) or the working tree now
+  --worktree DIR     restore into a new worktree at DIR (default: under the data directory)
+  --in-place         restore into the working tree itself (backed up first; undo with "mantra-tui undo")
+  -y, --yes          do not ask for confirmation (required for restore and undo without a terminal)
   -h, --help         this help
   -V, --version      print the version
 

@@ -114,6 +114,50 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    description: "mantra-tui's own working-tree snapshots, and the journal of restores",
+    up(db) {
+      db.exec(`
+        -- A snapshot of a live session's repository taken when a message arrived: a commit in the project's shadow
+        -- repository under the data directory (see restore/shadow.ts). An unchanged tree reuses the last commit.
+        CREATE TABLE snapshot (
+          id          INTEGER PRIMARY KEY,
+          session_id  TEXT NOT NULL REFERENCES session(id) ON DELETE CASCADE,
+          seq         INTEGER NOT NULL,
+          repo_root   TEXT NOT NULL,
+          commit_hash TEXT NOT NULL,
+          tree_hash   TEXT NOT NULL,
+          timestamp   INTEGER NOT NULL,
+          created_at  INTEGER NOT NULL
+        ) STRICT;
+        CREATE UNIQUE INDEX snapshot_message ON snapshot(session_id, seq, repo_root);
+
+        -- Every restore and undo, mirrored from its journal file (<data dir>/restores/<file>), which is the record a
+        -- crashed restore is recovered from. Kept without a foreign key: the journal outlives its session's rows.
+        CREATE TABLE restore_journal (
+          id            INTEGER PRIMARY KEY,
+          journal_file  TEXT NOT NULL UNIQUE,
+          session_id    TEXT,
+          seq           INTEGER,
+          mode          TEXT NOT NULL,
+          state         TEXT NOT NULL,
+          repo_root     TEXT NOT NULL,
+          target        TEXT NOT NULL,
+          branch        TEXT,
+          backup_commit TEXT,
+          undo_of       INTEGER,
+          undone_by     INTEGER,
+          written       INTEGER NOT NULL DEFAULT 0,
+          created       INTEGER NOT NULL DEFAULT 0,
+          deleted       INTEGER NOT NULL DEFAULT 0,
+          refused       TEXT,
+          created_at    INTEGER NOT NULL,
+          completed_at  INTEGER
+        ) STRICT;
+        CREATE INDEX restore_recent ON restore_journal(created_at DESC, id DESC);
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

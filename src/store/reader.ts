@@ -1,7 +1,7 @@
 /** Read side of the index: typed rows for the screens and the CLI. Every query is windowed or aggregated. */
 import type Database from 'better-sqlite3';
 import type { Agent, CheckpointSource, MessageKind, Role } from '../model.js';
-import type { CheckpointRow, MessageRow, ScrubBucket, SessionFilter, SessionRow, TimelineReader } from './rows.js';
+import type { CheckpointRow, MessageRow, RestoreMode, RestoreRow, RestoreState, ScrubBucket, SessionFilter, SessionRow, SnapshotRow, TimelineReader } from './rows.js';
 import { StatementCache } from './statements.js';
 
 interface SessionRecord {
@@ -102,6 +102,69 @@ function rowToMessage(r: MessageRecord): MessageRow {
     data: r.data,
     sourceFile: r.source_path,
     byteOffset: r.byte_offset,
+  };
+}
+
+/** A message's fields that restore evidence needs (see restore/evidence.ts). */
+export interface EvidenceRow {
+  readonly seq: number;
+  readonly sourceId: string;
+  readonly timestamp: number | null;
+  readonly kind: MessageKind;
+  readonly toolName: string | null;
+  readonly toolInput: string | null;
+  readonly toolUseId: string | null;
+  readonly isError: boolean;
+  readonly data: string | null;
+}
+
+interface RestoreRecord {
+  id: number;
+  journal_file: string;
+  session_id: string | null;
+  seq: number | null;
+  mode: string;
+  state: string;
+  repo_root: string;
+  target: string;
+  branch: string | null;
+  backup_commit: string | null;
+  undo_of: number | null;
+  undone_by: number | null;
+  written: number;
+  created: number;
+  deleted: number;
+  refused: string | null;
+  created_at: number;
+  completed_at: number | null;
+}
+
+function rowToRestore(r: RestoreRecord): RestoreRow {
+  let refused: { path: string; reason: string }[] = [];
+  try {
+    refused = r.refused ? (JSON.parse(r.refused) as { path: string; reason: string }[]) : [];
+  } catch {
+    refused = [];
+  }
+  return {
+    id: r.id,
+    journalFile: r.journal_file,
+    sessionId: r.session_id,
+    seq: r.seq,
+    mode: r.mode as RestoreMode,
+    state: r.state as RestoreState,
+    repoRoot: r.repo_root,
+    target: r.target,
+    branch: r.branch,
+    backupCommit: r.backup_commit,
+    undoOf: r.undo_of,
+    undoneBy: r.undone_by,
+    written: r.written,
+    created: r.created,
+    deleted: r.deleted,
+    refused,
+    createdAt: r.created_at,
+    completedAt: r.completed_at,
   };
 }
 
@@ -239,6 +302,70 @@ export class StoreReader implements TimelineReader {
       sourceFile: r.source_path,
       byteOffset: r.byte_offset,
     }));
+  }
+
+  /** The fields restore evidence is read from, for a page of messages (no display text: sessions can be long). */
+  getEvidenceMessages(sessionId: string, fromSeq: number, limit: number): EvidenceRow[] {
+    return this.statements
+      .get(`SELECT seq, source_id AS sourceId, timestamp, kind, tool_name AS toolName, tool_input AS toolInput,
+              tool_use_id AS toolUseId, is_error AS isError, data
+            FROM message WHERE session_id = ? AND seq >= ? ORDER BY seq LIMIT ?`)
+      .all(sessionId, fromSeq, limit)
+      .map((r) => {
+        const row = r as Omit<EvidenceRow, 'isError'> & { isError: number };
+        return { ...row, isError: row.isError !== 0 };
+      });
+  }
+
+  *iterateEvidenceMessages(sessionId: string, pageSize = 2000): Generator<EvidenceRow> {
+    let next = 1;
+    for (;;) {
+      const page = this.getEvidenceMessages(sessionId, next, pageSize);
+      if (page.length === 0) return;
+      yield* page;
+      next = page[page.length - 1].seq + 1;
+    }
+  }
+
+  /** Sub-agent sessions spawned by this one. */
+  listChildSessionIds(sessionId: string): string[] {
+    return (this.statements.get('SELECT id FROM session WHERE parent_id = ? ORDER BY id').all(sessionId) as { id: string }[]).map((r) => r.id);
+  }
+
+  /** Counts that change whenever the restore evidence of a session does (for caching plans). */
+  evidenceVersion(sessionId: string): string {
+    const row = this.statements
+      .get(`SELECT (SELECT message_count FROM session WHERE id = @id) AS m,
+              (SELECT count(*) FROM checkpoint WHERE session_id = @id) AS c,
+              (SELECT count(*) FROM snapshot WHERE session_id = @id) AS s,
+              (SELECT count(*) FROM session WHERE parent_id = @id) AS k,
+              (SELECT coalesce(sum(message_count), 0) FROM session WHERE parent_id = @id) AS km`)
+      .get({ id: sessionId }) as { m: number | null; c: number; s: number; k: number; km: number };
+    return `${row.m ?? 0}/${row.c}/${row.s}/${row.k}/${row.km}`;
+  }
+
+  /** mantra-tui's own snapshots of a session, in message order. */
+  listSnapshots(sessionId: string): SnapshotRow[] {
+    return this.statements
+      .get(`SELECT id, session_id AS sessionId, seq, repo_root AS repoRoot, commit_hash AS "commit", tree_hash AS tree, timestamp
+            FROM snapshot WHERE session_id = ? ORDER BY seq, id`)
+      .all(sessionId) as SnapshotRow[];
+  }
+
+  /** The highest message a snapshot was taken for, or null. */
+  lastSnapshotSeq(sessionId: string): number | null {
+    const row = this.statements.get('SELECT max(seq) AS seq FROM snapshot WHERE session_id = ?').get(sessionId) as { seq: number | null };
+    return row.seq;
+  }
+
+  /** The restore journal, newest first. */
+  listRestores(limit = 1000): RestoreRow[] {
+    return (this.statements.get(`SELECT * FROM restore_journal ORDER BY created_at DESC, id DESC LIMIT ?`).all(limit) as RestoreRecord[]).map(rowToRestore);
+  }
+
+  getRestore(id: number): RestoreRow | undefined {
+    const r = this.statements.get('SELECT * FROM restore_journal WHERE id = ?').get(id) as RestoreRecord | undefined;
+    return r && rowToRestore(r);
   }
 
   /** Per-file ingest bookkeeping, for staleness checks. */

@@ -93,3 +93,50 @@ export interface CheckpointRow {
   readonly sourceFile: string;
   readonly byteOffset: number;
 }
+
+/** A working-tree snapshot mantra-tui took while a live session ran (see restore/shadow.ts). */
+export interface SnapshotRow {
+  readonly id: number;
+  readonly sessionId: string;
+  readonly seq: number;
+  readonly repoRoot: string;
+  /** Commit in the project's shadow repository (snapshots.git). */
+  readonly commit: string;
+  readonly tree: string;
+  /** Epoch ms of the message the snapshot was taken for. */
+  readonly timestamp: number;
+}
+
+export type RestoreMode = 'in-place' | 'worktree' | 'undo';
+/**
+ * preparing: nothing written yet; applying: files being written (a crash here is rolled back from the backup);
+ * complete; rolled-back (recovered after a crash); abandoned (stopped before writing anything); undone.
+ */
+export type RestoreState = 'preparing' | 'applying' | 'complete' | 'rolled-back' | 'abandoned' | 'undone';
+
+/** One restore or undo, as the journal records it. */
+export interface RestoreRow {
+  readonly id: number;
+  readonly journalFile: string;
+  readonly sessionId: string | null;
+  readonly seq: number | null;
+  readonly mode: RestoreMode;
+  readonly state: RestoreState;
+  readonly repoRoot: string;
+  /** The directory written: the repository (in place, undo) or the new worktree. */
+  readonly target: string;
+  /** Worktree mode: the branch created. */
+  readonly branch: string | null;
+  /** Commit in the project's backups.git holding everything the restore overwrote or deleted. */
+  readonly backupCommit: string | null;
+  /** For an undo: the restore it undid. */
+  readonly undoOf: number | null;
+  /** The undo that undid this one. */
+  readonly undoneBy: number | null;
+  readonly written: number;
+  readonly created: number;
+  readonly deleted: number;
+  readonly refused: readonly { readonly path: string; readonly reason: string }[];
+  readonly createdAt: number;
+  readonly completedAt: number | null;
+}

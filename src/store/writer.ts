@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { Agent, ParsedCheckpoint, ParsedMessage } from '../model.js';
+import type { RestoreRow } from './rows.js';
 import { StatementCache } from './statements.js';
 
 export interface SourceFileState {
@@ -315,6 +316,36 @@ export class IndexWriter {
               AND timestamp BETWEEN @from AND @to`)
       .all({ ids: JSON.stringify(sessionIds), toolName, from, to }) as { sessionId: string; sourceId: string; timestamp: number; files: string | null }[];
     return rows.map((r) => ({ ...r, files: r.files ? (JSON.parse(r.files) as string[]) : [] }));
+  }
+
+  /** Records a working-tree snapshot taken for a message; the first one recorded for a message is kept. */
+  addSnapshot(s: { sessionId: string; seq: number; repoRoot: string; commit: string; tree: string; timestamp: number }): void {
+    this.statements
+      .get(`INSERT INTO snapshot (session_id, seq, repo_root, commit_hash, tree_hash, timestamp, created_at)
+            VALUES (@sessionId, @seq, @repoRoot, @commit, @tree, @timestamp, @now)
+            ON CONFLICT(session_id, seq, repo_root) DO NOTHING`)
+      .run({ ...s, now: Date.now() });
+  }
+
+  /** Mirrors a restore journal entry (inserted on first sight of its file, updated after); returns its id. */
+  saveRestore(r: Omit<RestoreRow, 'id'>): number {
+    this.statements
+      .get(`INSERT INTO restore_journal (journal_file, session_id, seq, mode, state, repo_root, target, branch, backup_commit,
+              undo_of, undone_by, written, created, deleted, refused, created_at, completed_at)
+            VALUES (@journalFile, @sessionId, @seq, @mode, @state, @repoRoot, @target, @branch, @backupCommit, @undoOf,
+              @undoneBy, @written, @created, @deleted, @refused, @createdAt, @completedAt)
+            ON CONFLICT(journal_file) DO UPDATE SET state = excluded.state, backup_commit = excluded.backup_commit,
+              undone_by = excluded.undone_by, written = excluded.written, created = excluded.created,
+              deleted = excluded.deleted, refused = excluded.refused, completed_at = excluded.completed_at,
+              branch = excluded.branch, target = excluded.target`)
+      .run({ ...r, refused: JSON.stringify(r.refused) });
+    return this.restoreIdOf(r.journalFile)!;
+  }
+
+  /** The journal row mirroring a journal file, if any. */
+  restoreIdOf(journalFile: string): number | null {
+    const row = this.statements.get('SELECT id FROM restore_journal WHERE journal_file = ?').get(journalFile) as { id: number } | undefined;
+    return row?.id ?? null;
   }
 
   counts(): { sessions: number; messages: number } {
