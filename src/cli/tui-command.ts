@@ -9,14 +9,16 @@ import { buildDemo } from '../demo/demo.js';
 import { startIngestWorker, type IngestClient } from '../ingest/client.js';
 import type { FromWorker } from '../ingest/protocol.js';
 import { adaptersFor, type SourceRoots } from '../ingest/sources.js';
-import { resolveDbPath } from '../paths.js';
+import { dataDir, resolveDbPath } from '../paths.js';
 import { closeDatabase, ensureIndex, openDatabase } from '../store/db.js';
 import { StoreReader } from '../store/reader.js';
 import { progressText } from '../ui/format.js';
-import { runTui, type TuiEvents } from '../ui/run.js';
+import { RestoreService } from '../restore/index.js';
+import { runTui, TuiEvents } from '../ui/run.js';
 import { UsageError, type CliOptions } from './args.js';
 import { resolveRoots, withReader } from './common.js';
 import { indexPass } from './session-commands.js';
+import { timelineActions } from './timeline-actions.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
@@ -68,10 +70,13 @@ export async function openTui(opts: CliOptions): Promise<void> {
   }
   ensureIndex(dbPath);
   const db = openDatabase(dbPath, { readonly: true });
-  const { events, run } = runTui(new StoreReader(db), { notice });
+  const reader = new StoreReader(db);
+  const events = new TuiEvents();
+  const data = demoRoot ? path.join(demoRoot, 'data') : dataDir();
   let worker: IngestClient | undefined;
   try {
-    worker = startIngestWorker({ dbPath, roots, follow: true }, relayToTui(events), WORKER_URL);
+    worker = startIngestWorker({ dbPath, dataDir: data, roots, follow: true }, relayToTui(events), WORKER_URL);
+    const { run } = runTui(reader, { notice, events, actions: timelineActions(new RestoreService({ reader, dataDir: data, writer: null }), (req) => worker!.request(req)) });
     await run;
   } finally {
     await worker?.stop();

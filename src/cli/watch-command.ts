@@ -2,6 +2,7 @@
  * `index --watch`: the ingest worker without a screen, for people who keep an index warm in a tmux window.
  * Prints the first pass's progress, then one line per change, until Ctrl-C or SIGTERM.
  */
+import { dataDir } from '../paths.js';
 import { startIngestWorker } from '../ingest/client.js';
 import type { FromWorker } from '../ingest/protocol.js';
 import type { SourceRoots } from '../ingest/sources.js';
@@ -57,7 +58,7 @@ export async function indexWatch(dbPath: string, roots: SourceRoots, json: boole
         break;
     }
   };
-  const client = startIngestWorker({ dbPath, roots, follow: true }, onMessage, WORKER_URL);
+  const client = startIngestWorker({ dbPath, dataDir: dataDir(), roots, follow: true }, onMessage, WORKER_URL);
   const stop = () => void client.stop();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

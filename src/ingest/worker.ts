@@ -1,9 +1,14 @@
 /**
- * Ingest worker entry: the only writer to the index. Opens its own connection, runs the first pass (newest files
- * first, with progress), then follows the sources until told to shut down. Speaks only through the typed protocol.
+ * Ingest worker entry: the only writer to the index. Opens its own connection, recovers restores a crash
+ * interrupted, runs the first pass (newest files first, with progress), then follows the sources until told to shut
+ * down, snapshotting the repositories of live sessions as they write. Restores that write run here too, so the
+ * index keeps one writer. It speaks only through the typed protocol.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { RestoreService, snapshotLiveSessions } from '../restore/index.js';
+import { performRestore } from '../restore/perform.js';
 import { closeDatabase, openDatabase } from '../store/db.js';
+import { StoreReader } from '../store/reader.js';
 import { IndexWriter } from '../store/writer.js';
 import { LiveIngest } from './live.js';
 import type { FromWorker, FromWorkerBody, ToWorker, WorkerConfig } from './protocol.js';
@@ -20,7 +25,24 @@ function post(body: FromWorkerBody): void {
 const config = workerData as WorkerConfig;
 const db = openDatabase(config.dbPath);
 const writer = new IndexWriter(db);
+const restore = new RestoreService({ reader: new StoreReader(db), dataDir: config.dataDir, writer });
 let lastProgress = 0;
+// Snapshots run one batch at a time: a burst of changes while one is under way is folded into the next.
+let snapshotting: Promise<void> | null = null;
+const snapshotQueue = new Set<string>();
+function snapshot(ids: readonly string[]): void {
+  for (const id of ids) snapshotQueue.add(id);
+  if (snapshotting) return;
+  snapshotting = (async () => {
+    while (snapshotQueue.size) {
+      const batch = [...snapshotQueue];
+      snapshotQueue.clear();
+      const { failed } = await snapshotLiveSessions(batch, { dataDir: config.dataDir, writer });
+      for (const f of failed) post({ type: 'log', level: 'warn', message: `snapshot of ${f.sessionId.slice(0, 8)} failed: ${f.message}` });
+    }
+  })().finally(() => (snapshotting = null));
+}
+
 const live = new LiveIngest(writer, adaptersFor(config.roots), {
   progress(p) {
     const now = Date.now();
@@ -28,7 +50,10 @@ const live = new LiveIngest(writer, adaptersFor(config.roots), {
     lastProgress = now;
     post({ type: 'progress', ...p });
   },
-  changed: (sessionIds) => post({ type: 'sessions-changed', sessionIds }),
+  changed(sessionIds) {
+    post({ type: 'sessions-changed', sessionIds });
+    if (config.follow) snapshot(sessionIds);
+  },
   log: (level, message) => post({ type: 'log', level, message }),
 });
 
@@ -37,6 +62,7 @@ async function shutdown(): Promise<void> {
   if (closing) return;
   closing = true;
   await live.close();
+  await snapshotting;
   closeDatabase(db);
   post({ type: 'closed' });
   parentPort?.close();
@@ -48,19 +74,30 @@ parentPort?.on('message', (msg: ToWorker) => {
     else if (msg.type === 'rescan') live.sweep();
     else if (msg.type === 'pause') live.pause();
     else if (msg.type === 'resume') live.resume();
+    else {
+      performRestore(restore, msg).then(
+        (result) => post({ type: 'reply', requestId: msg.requestId, ok: true, result }),
+        (err: unknown) => post({ type: 'reply', requestId: msg.requestId, ok: false, message: (err as Error).message }),
+      );
+    }
   } catch (err) {
     post({ type: 'error', message: (err as Error).message });
   }
 });
 
-live.initialPass().then(
-  (stats) => {
-    post({ type: 'pass-done', stats });
-    if (config.follow && !closing) live.follow();
-    else void shutdown();
-  },
-  (err: unknown) => {
-    post({ type: 'error', message: (err as Error).message });
-    void shutdown();
-  },
-);
+async function main(): Promise<void> {
+  // A restore a crash interrupted is finished or rolled back before anything else touches the trees it wrote.
+  const recovered = await restore.recover();
+  for (const r of recovered) {
+    post({ type: 'log', level: 'warn', message: `an interrupted restore was ${r.to === 'rolled-back' ? 'rolled back' : r.to}${r.note ? `: ${r.note}` : ''} (${r.file})` });
+  }
+  const stats = await live.initialPass();
+  post({ type: 'pass-done', stats });
+  if (config.follow && !closing) live.follow();
+  else await shutdown();
+}
+
+main().catch((err: unknown) => {
+  post({ type: 'error', message: (err as Error).message });
+  void shutdown();
+});

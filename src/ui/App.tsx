@@ -1,22 +1,44 @@
 /**
  * The root: owns navigation state and the one input handler, reads the rows the top screen needs by window, and
- * hands them to pure views. Keys are resolved through the keybinding table (keys.ts) and applied by navigation.ts.
+ * hands them to pure views. Keys are resolved through the keybinding table (keys.ts) and applied by navigation.ts;
+ * slow answers (diffs, restore plans) arrive through `actions`, latest request wins, and never block a key.
  */
 import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Box, useApp, useInput, type Key } from 'ink';
+import type { RestoreDone } from '../ingest/protocol.js';
 import type { SessionFilter, TimelineReader } from '../store/rows.js';
+import type { TimelineActions } from './actions.js';
+import { diffRows, labelRole, weakestLabel } from './diff-rows.js';
 import type { TuiEvents } from './events.js';
 import { HelpView, helpBodyHeight, helpRows } from './HelpView.js';
 import { useSessionPage, useTerminalSize, useTimelineData, type Size } from './hooks.js';
 import { keyNames, resolveKey } from './keys.js';
 import { ListView, listHeight } from './ListView.js';
-import { layoutBody } from './message-body.js';
-import { applyCommand, followGrowth, initialNav, newMessages, refitList, topScreen, type NavEnv, type NavState, type Screen } from './navigation.js';
+import { layoutBody, type BodyRow } from './message-body.js';
+import {
+  applyCommand,
+  finishOverlay,
+  followGrowth,
+  initialNav,
+  newMessages,
+  refitList,
+  screenKind,
+  topScreen,
+  type NavEnv,
+  type NavState,
+  type Screen,
+} from './navigation.js';
+import { restoreRows, undoRows } from './overlays.js';
+import { panelBodyHeight, PanelView } from './PanelView.js';
+import type { Span } from './Row.js';
 import { COLOR_THEME, ThemeContext, type Theme } from './theme.js';
-import { scrubberWidth, timelineBodyHeight, TimelineView } from './TimelineView.js';
+import { scrubberWidth, splitBody, timelineBodyHeight, TimelineView } from './TimelineView.js';
+import { useLatest, type Async } from './use-latest.js';
 
 export interface AppProps {
   readonly reader: TimelineReader;
+  /** Diffs, restore plans, restores and undo; without them those keys say they are unavailable. */
+  readonly actions?: TimelineActions;
   /** Open this session's timeline straight away (Esc still leads to the list). */
   readonly initialSessionId?: string;
   /** A note for the header, e.g. that demo data is shown. */
@@ -30,15 +52,20 @@ export interface AppProps {
 }
 
 const ALL_SESSIONS: SessionFilter = {};
+/** A diff is asked for once the cursor rests this long: scrubbing past a message costs nothing. */
+const DIFF_SETTLE_MS = 40;
 
-/** The screen under the help overlay decides what help is drawn over; help itself fills the screen. */
+/** The screen overlays are drawn over: help, restore and undo fill the screen, the rest stays loaded beneath. */
 function contentScreen(stack: readonly Screen[]): Screen {
-  for (let i = stack.length - 1; i >= 0; i--) if (stack[i].kind !== 'help') return stack[i];
+  for (let i = stack.length - 1; i >= 0; i--) if (stack[i].kind === 'list' || stack[i].kind === 'timeline') return stack[i];
   return stack[0];
 }
 
+const unavailable = (): Promise<never> => Promise.reject(new Error('not available here: diffs and restores need the index of a real session'));
+
 export function App(props: AppProps): React.JSX.Element {
   const { reader } = props;
+  const actions = props.actions;
   const { exit } = useApp();
   const size = useTerminalSize(props.size);
   const [nav, setNav] = useState<NavState>(() =>
@@ -72,6 +99,59 @@ export function App(props: AppProps): React.JSX.Element {
     [data.message?.id, bodyWidth, nav.folded, version],
   );
   const bodyHeight = timelineBodyHeight(size.rows);
+  const pane = timeline?.pane ?? null;
+  const split = pane ? splitBody(bodyHeight) : { message: bodyHeight, pane: 0 };
+
+  // The diff pane follows the cursor; the index changing (a live session) asks again.
+  const diffKey = timeline && pane ? `${timeline.sessionId}:${timeline.seq}:${pane.against}:${version}` : null;
+  const diff = useLatest(diffKey, () => (actions ? actions.diff(timeline!.sessionId, timeline!.seq, pane!.against) : unavailable()), DIFF_SETTLE_MS);
+  const paneRows = useMemo<BodyRow[]>(() => {
+    if (diff.state === 'ready') return diff.value.view.files.length ? diffRows(diff.value.view, bodyWidth) : [{ text: 'no file changes here', role: 'text.secondary' }];
+    if (diff.state === 'failed') return [{ text: diff.message, role: 'status.error' }];
+    return [{ text: 'working out the code at this message…', role: 'text.secondary' }];
+  }, [diff, bodyWidth]);
+  const paneTitle = useMemo<Span[]>(() => {
+    const what = pane?.against === 'now' ? 'this moment → working tree now' : 'what this message changed';
+    const spans: Span[] = [{ text: `diff: ${what}` }];
+    if (diff.state === 'ready') {
+      const n = diff.value.view.files.length;
+      spans.push({ text: ` · ${n} file${n === 1 ? '' : 's'}` });
+      const label = weakestLabel(diff.value.view);
+      if (label) spans.push({ text: ` · ${label}`, role: labelRole(label) });
+    }
+    return spans;
+  }, [diff, pane?.against]);
+
+  // Restore and undo: the plan loads when the overlay opens; the work starts when the user chooses.
+  const restoreScreen = top.kind === 'restore' ? top : null;
+  const undoScreen = top.kind === 'undo' ? top : null;
+  const restorePlan = useLatest(restoreScreen ? `${restoreScreen.opening}` : null, () =>
+    actions ? actions.planRestore(restoreScreen!.sessionId, restoreScreen!.seq) : unavailable(),
+  );
+  const undoPlan = useLatest(undoScreen ? `${undoScreen.opening}` : null, () => (actions ? actions.planUndo() : unavailable()));
+  const [outcome, setOutcome] = useState<Async<RestoreDone>>({ state: 'idle' });
+  useEffect(() => {
+    if (!((restoreScreen || undoScreen) && top.kind !== 'list' && (top as { phase?: string }).phase === 'running')) return;
+    setOutcome({ state: 'loading' });
+    const work = restoreScreen ? (actions?.restore(restoreScreen.sessionId, restoreScreen.seq, restoreScreen.mode!) ?? unavailable()) : (actions?.undo() ?? unavailable());
+    work.then(
+      (value) => {
+        setOutcome({ state: 'ready', value });
+        setNav((s) => finishOverlay(s, true));
+      },
+      (err: unknown) => {
+        setOutcome({ state: 'failed', message: (err as Error).message });
+        setNav((s) => finishOverlay(s, false));
+      },
+    );
+    // Started once per entry into the running phase.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [restoreScreen?.phase, undoScreen?.phase]);
+  const overlayRows = useMemo<BodyRow[]>(() => {
+    if (restoreScreen) return restoreRows(restorePlan, restoreScreen.phase, outcome, restoreScreen.seq, bodyWidth, props.home);
+    if (undoScreen) return undoRows(undoPlan, undoScreen.phase, outcome, props.home);
+    return [];
+  }, [restoreScreen, undoScreen, restorePlan, undoPlan, outcome, bodyWidth, props.home]);
 
   // A live session grew (or shrank): the cursor follows when it was on the last message.
   const count = data.session?.messageCount ?? 0;
@@ -99,8 +179,14 @@ export function App(props: AppProps): React.JSX.Element {
       return onScreen?.id ?? reader.listSessions(filter, index, 1)[0]?.id ?? null;
     },
     messageCount: (id) => (id === data.session?.id ? data.session.messageCount : reader.getSession(id)?.messageCount ?? 0),
-    bodyMaxScroll: Math.max(0, body.length - bodyHeight),
+    bodyMaxScroll: Math.max(0, body.length - split.message),
     helpMaxScroll: top.kind === 'help' ? Math.max(0, helpRows().length - helpBodyHeight(size.rows)) : 0,
+    diffMaxScroll: Math.max(0, paneRows.length - split.pane),
+    diffPage: split.pane,
+    overlayMaxScroll: Math.max(0, overlayRows.length - panelBodyHeight(size.rows)),
+    overlayReady: restoreScreen
+      ? restorePlan.state === 'ready' && restorePlan.value.counts.write + restorePlan.value.counts.create + restorePlan.value.counts.delete > 0
+      : undoPlan.state === 'ready',
   };
   // The latest navigation state, for handlers that run before React re-renders.
   const navRef = useRef(nav);
@@ -112,7 +198,7 @@ export function App(props: AppProps): React.JSX.Element {
       if (quitting.current) return;
       let current = navRef.current;
       for (const name of keyNames(input, key)) {
-        const command = resolveKey(topScreen(current).kind, name);
+        const command = resolveKey(screenKind(topScreen(current)), name);
         if (!command) continue;
         const next = applyCommand(current, command, env.current);
         if (next === 'quit') {
@@ -133,6 +219,14 @@ export function App(props: AppProps): React.JSX.Element {
   let screen: React.JSX.Element;
   if (top.kind === 'help') {
     screen = <HelpView width={size.columns} height={size.rows} scroll={top.scroll} />;
+  } else if (restoreScreen || undoScreen) {
+    const o = (restoreScreen ?? undoScreen)!;
+    const title: Span[] = restoreScreen
+      ? [{ text: `Restore the code to message #${restoreScreen.seq}` }, { text: data.session ? ` · ${data.session.title ?? data.session.id}` : '', role: 'text.secondary' }]
+      : [{ text: 'Undo the last restore' }];
+    screen = (
+      <PanelView width={size.columns} height={size.rows} title={title} rows={overlayRows} scroll={o.scroll} screen={o.kind} busy={o.phase === 'running'} />
+    );
   } else if (timeline) {
     screen = (
       <TimelineView
@@ -142,11 +236,12 @@ export function App(props: AppProps): React.JSX.Element {
         message={data.message}
         seq={timeline.seq}
         body={body}
-        scroll={Math.min(timeline.scroll, Math.max(0, body.length - bodyHeight))}
+        scroll={Math.min(timeline.scroll, Math.max(0, body.length - split.message))}
         buckets={data.buckets}
         fresh={fresh}
         progress={progress}
         home={props.home}
+        pane={pane ? { title: paneTitle, rows: paneRows, scroll: Math.min(pane.scroll, Math.max(0, paneRows.length - split.pane)) } : null}
       />
     );
   } else {

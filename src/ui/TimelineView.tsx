@@ -19,6 +19,12 @@ export function timelineBodyHeight(screenRows: number): number {
   return Math.max(1, screenRows - TIMELINE_CHROME_ROWS);
 }
 
+/** With the diff pane open the message keeps about a third of the body; the pane gets the rest, less its title. */
+export function splitBody(bodyHeight: number): { message: number; pane: number } {
+  const message = Math.max(2, Math.floor(bodyHeight / 3));
+  return { message, pane: Math.max(1, bodyHeight - message - 1) };
+}
+
 /** Width of the scrubber bar between the two time labels (and the count of new messages, when there are some). */
 export function scrubberWidth(screenColumns: number, session: SessionRow | undefined, fresh = 0): number {
   const [left, right] = timeLabels(session);
@@ -43,6 +49,8 @@ export interface TimelineViewProps {
   readonly buckets: readonly ScrubBucket[];
   /** Messages that arrived while the cursor was not on the last one (a live session). */
   readonly fresh?: number;
+  /** The diff pane under the message, when open: its title row and its rows, already laid out. */
+  readonly pane?: { readonly title: readonly Span[]; readonly rows: readonly BodyRow[]; readonly scroll: number } | null;
   readonly progress?: string | null;
   readonly home?: string;
 }
@@ -76,13 +84,21 @@ export function TimelineView(p: TimelineViewProps): React.JSX.Element {
   const right = p.fresh ? `${rightTime} +${p.fresh} new` : rightTime;
   const barWidth = scrubberWidth(p.width, p.session, p.fresh);
   const pad = ' '.repeat(cellWidth(left) + 2);
+  const split = p.pane ? splitBody(bodyHeight) : { message: bodyHeight, pane: 0 };
   const rows: React.JSX.Element[] = [];
-  for (let i = 0; i < bodyHeight; i++) {
+  for (let i = 0; i < split.message; i++) {
     const r = p.body[p.scroll + i];
     rows.push(<Row key={i} width={p.width} spans={r ? [{ text: ' ' }, { text: r.text, role: r.role }] : []} />);
   }
+  if (p.pane) {
+    rows.push(<Row key="pane" width={p.width} role="header" spans={[{ text: '─ ' }, ...p.pane.title]} />);
+    for (let i = 0; i < split.pane; i++) {
+      const r = p.pane.rows[p.pane.scroll + i];
+      rows.push(<Row key={`p${i}`} width={p.width} spans={r ? [{ text: ' ' }, { text: r.text, role: r.role }] : []} />);
+    }
+  }
   const m = p.message;
-  const more = p.body.length - p.scroll - bodyHeight;
+  const more = p.body.length - p.scroll - split.message;
   const status: Span[] = [
     { text: ` ${p.seq}/${count}` },
     { text: `  ${dateTime(m?.timestamp ?? null)}` },
@@ -90,7 +106,7 @@ export function TimelineView(p: TimelineViewProps): React.JSX.Element {
     { text: m?.toolName ? `  ${m.toolName}` : '' },
     { text: more > 0 ? `  ↓${more}` : '' },
     { text: p.progress ? `  ${p.progress}` : '' },
-    ...hintSpans(footerHintList('timeline')),
+    ...hintSpans(footerHintList(p.pane ? 'diff' : 'timeline')),
   ];
   return (
     <Box flexDirection="column" width={p.width} height={p.height}>

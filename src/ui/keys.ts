@@ -3,8 +3,11 @@
  * disagree. Resolving a key is pure: (screen, key) → command; applying the command is the screens' business.
  */
 
-/** The screens a key can be pressed in; the top of the context stack decides which bindings apply. */
-export type ScreenKind = 'list' | 'timeline' | 'help';
+/**
+ * The screens a key can be pressed in; the top of the context stack decides which bindings apply. `diff` is the
+ * timeline with its diff pane open: the arrows still scrub, the vertical keys scroll the diff.
+ */
+export type ScreenKind = 'list' | 'timeline' | 'diff' | 'help' | 'restore' | 'undo';
 
 export type CommandId =
   | 'app.quit'
@@ -26,6 +29,21 @@ export type CommandId =
   | 'timeline.scrollDown'
   | 'timeline.fold'
   | 'timeline.back'
+  | 'timeline.diff'
+  | 'timeline.diffNow'
+  | 'timeline.restore'
+  | 'app.undo'
+  | 'diff.scrollUp'
+  | 'diff.scrollDown'
+  | 'diff.pageUp'
+  | 'diff.pageDown'
+  | 'diff.close'
+  | 'overlay.scrollUp'
+  | 'overlay.scrollDown'
+  | 'restore.worktree'
+  | 'restore.inPlace'
+  | 'overlay.close'
+  | 'undo.confirm'
   | 'help.close'
   | 'help.scrollUp'
   | 'help.scrollDown';
@@ -52,21 +70,42 @@ export const BINDINGS: readonly Binding[] = [
   { command: 'list.bottom', keys: ['G', 'end'], description: 'oldest session', screens: ['list'] },
   { command: 'list.open', keys: ['enter', 'right', 'l'], description: 'open the session’s timeline', screens: ['list'], footer: 'open' },
 
-  { command: 'timeline.prev', keys: ['left', 'h'], description: 'step back one message', screens: ['timeline'], footer: 'step', footerKeys: '←→' },
-  { command: 'timeline.next', keys: ['right', 'l'], description: 'step forward one message', screens: ['timeline'] },
+  { command: 'timeline.prev', keys: ['left', 'h'], description: 'step back one message', screens: ['timeline', 'diff'], footer: 'step', footerKeys: '←→' },
+  { command: 'timeline.next', keys: ['right', 'l'], description: 'step forward one message', screens: ['timeline', 'diff'] },
   { command: 'timeline.back10', keys: ['S-left', 'pageup'], description: 'step back ten messages', screens: ['timeline'] },
   { command: 'timeline.forward10', keys: ['S-right', 'pagedown'], description: 'step forward ten messages', screens: ['timeline'], footer: '±10', footerKeys: 'PgUp/PgDn' },
-  { command: 'timeline.first', keys: ['home', 'g'], description: 'first message', screens: ['timeline'] },
-  { command: 'timeline.last', keys: ['end', 'G'], description: 'last message', screens: ['timeline'] },
+  { command: 'timeline.back10', keys: ['S-left'], description: 'step back ten messages', screens: ['diff'] },
+  { command: 'timeline.forward10', keys: ['S-right'], description: 'step forward ten messages', screens: ['diff'] },
+  { command: 'timeline.first', keys: ['home', 'g'], description: 'first message', screens: ['timeline', 'diff'] },
+  { command: 'timeline.last', keys: ['end', 'G'], description: 'last message', screens: ['timeline', 'diff'] },
   { command: 'timeline.scrollUp', keys: ['up', 'k'], description: 'scroll the message up', screens: ['timeline'] },
   { command: 'timeline.scrollDown', keys: ['down', 'j'], description: 'scroll the message down', screens: ['timeline'], footer: 'scroll', footerKeys: '↑↓' },
-  { command: 'timeline.fold', keys: ['t'], description: 'fold / unfold tool results and thinking', screens: ['timeline'], footer: 'fold' },
+  { command: 'timeline.fold', keys: ['t'], description: 'fold / unfold tool results and thinking', screens: ['timeline', 'diff'], footer: 'fold' },
+  { command: 'timeline.diff', keys: ['d'], description: 'diff: what this message changed', screens: ['timeline'], footer: 'diff' },
+  { command: 'timeline.diffNow', keys: ['D'], description: 'diff: this moment against the working tree now', screens: ['timeline'] },
+  { command: 'timeline.restore', keys: ['r'], description: 'restore the code as it was at this message', screens: ['timeline', 'diff'], footer: 'restore' },
   { command: 'timeline.back', keys: ['esc', 'backspace'], description: 'back to the session list', screens: ['timeline'], footer: 'back' },
+
+  { command: 'diff.scrollUp', keys: ['up', 'k'], description: 'scroll the diff up', screens: ['diff'] },
+  { command: 'diff.scrollDown', keys: ['down', 'j'], description: 'scroll the diff down', screens: ['diff'], footer: 'scroll', footerKeys: '↑↓' },
+  { command: 'diff.pageUp', keys: ['pageup'], description: 'diff one page up', screens: ['diff'] },
+  { command: 'diff.pageDown', keys: ['pagedown'], description: 'diff one page down', screens: ['diff'] },
+  { command: 'timeline.diff', keys: ['d'], description: 'diff against the previous message (again: close)', screens: ['diff'] },
+  { command: 'timeline.diffNow', keys: ['D'], description: 'diff against the working tree now (again: close)', screens: ['diff'], footer: 'vs now' },
+  { command: 'diff.close', keys: ['esc'], description: 'close the diff pane', screens: ['diff'], footer: 'close' },
+
+  { command: 'restore.worktree', keys: ['w', 'enter'], description: 'restore into a new git worktree on a new branch', screens: ['restore'], footer: 'new worktree', footerKeys: 'w/Enter' },
+  { command: 'restore.inPlace', keys: ['i'], description: 'restore in place (everything overwritten is saved first; u undoes)', screens: ['restore'], footer: 'in place' },
+  { command: 'undo.confirm', keys: ['y', 'enter'], description: 'undo: put back the tree from before the restore', screens: ['undo'], footer: 'undo', footerKeys: 'y/Enter' },
+  { command: 'overlay.close', keys: ['esc', 'c', 'n', 'q'], description: 'cancel, or close when done', screens: ['restore', 'undo'], footer: 'cancel', footerKeys: 'Esc' },
+  { command: 'overlay.scrollUp', keys: ['up', 'k'], description: 'scroll up', screens: ['restore', 'undo'] },
+  { command: 'overlay.scrollDown', keys: ['down', 'j'], description: 'scroll down', screens: ['restore', 'undo'] },
 
   { command: 'help.close', keys: ['esc', '?', 'q'], description: 'close help', screens: ['help'], footer: 'close' },
   { command: 'help.scrollUp', keys: ['up', 'k'], description: 'scroll help up', screens: ['help'] },
   { command: 'help.scrollDown', keys: ['down', 'j'], description: 'scroll help down', screens: ['help'] },
 
+  { command: 'app.undo', keys: ['u'], description: 'undo the last in-place restore', screens: ['list', 'timeline', 'diff'] },
   { command: 'app.help', keys: ['?'], description: 'help: every key', screens: 'global', footer: 'help' },
   { command: 'app.quit', keys: ['q', 'C-c'], description: 'quit', screens: 'global', footer: 'quit' },
 ];
@@ -202,6 +241,9 @@ export function helpSections(bindings: readonly Binding[] = BINDINGS): { title: 
   return [
     section('Session list', 'list'),
     section('Timeline', 'timeline'),
+    section('Diff pane (d / D in the timeline)', 'diff'),
+    section('Restore and undo', 'restore'),
+    section('Undo', 'undo'),
     section('This help', 'help'),
     {
       title: 'Everywhere',

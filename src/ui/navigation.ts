@@ -2,8 +2,17 @@
  * Where the user is: a stack of screens (list → timeline → help), not a chain of booleans. `applyCommand` is pure:
  * it takes what the screens know (counts, heights) as an environment, so every key is testable without a terminal.
  */
-import type { CommandId } from './keys.js';
+import type { CommandId, ScreenKind } from './keys.js';
 import { moveSelection, refit, type ListWindow } from './scroll.js';
+
+/** The diff pane of a timeline: what the message changed, or that moment against the working tree now. */
+export interface DiffPane {
+  readonly against: 'prev' | 'now';
+  readonly scroll: number;
+}
+
+/** A restore or undo overlay: the plan first, then the choice, then the outcome. */
+export type OverlayPhase = 'plan' | 'running' | 'done' | 'failed';
 
 export type Screen =
   | { readonly kind: 'list' }
@@ -14,7 +23,20 @@ export type Screen =
       readonly scroll: number;
       /** The message count when the user was last caught up (opened it, or stood on its last message): more are new. */
       readonly seen: number;
+      /** The diff pane, when open. */
+      readonly pane?: DiffPane | null;
     }
+  | {
+      readonly kind: 'restore';
+      /** Tells one opening of the overlay from the next (its plan is asked for afresh each time). */
+      readonly opening: number;
+      readonly sessionId: string;
+      readonly seq: number;
+      readonly phase: OverlayPhase;
+      readonly mode: 'worktree' | 'in-place' | null;
+      readonly scroll: number;
+    }
+  | { readonly kind: 'undo'; readonly opening: number; readonly phase: OverlayPhase; readonly scroll: number }
   | { readonly kind: 'help'; readonly scroll: number };
 
 export interface NavState {
@@ -23,6 +45,8 @@ export interface NavState {
   readonly list: ListWindow;
   /** Tool results and thinking shown folded (a few lines) until `t` unfolds them. */
   readonly folded: boolean;
+  /** Overlays opened so far: each opening gets its own number. */
+  readonly openings?: number;
 }
 
 /** What the screens know that a command needs. */
@@ -36,6 +60,12 @@ export interface NavEnv {
   /** How far the current message body can scroll. */
   readonly bodyMaxScroll: number;
   readonly helpMaxScroll: number;
+  /** How far the diff pane, and a restore or undo overlay, can scroll; the diff pane's height (for a page). */
+  readonly diffMaxScroll?: number;
+  readonly diffPage?: number;
+  readonly overlayMaxScroll?: number;
+  /** The restore plan (or undo preview) on screen has loaded and can be acted on. */
+  readonly overlayReady?: boolean;
 }
 
 export const STEP_BIG = 10;
@@ -48,6 +78,18 @@ export function initialNav(openSessionId?: string, messageCount = 0): NavState {
 
 export function topScreen(s: NavState): Screen {
   return s.stack[s.stack.length - 1];
+}
+
+/** Which bindings apply: a timeline with its diff pane open is the `diff` screen. */
+export function screenKind(screen: Screen): ScreenKind {
+  return screen.kind === 'timeline' && screen.pane ? 'diff' : screen.kind;
+}
+
+/** A restore or undo in progress finished: its overlay shows the outcome until closed. */
+export function finishOverlay(s: NavState, ok: boolean): NavState {
+  const top = topScreen(s);
+  if ((top.kind !== 'restore' && top.kind !== 'undo') || top.phase !== 'running') return s;
+  return replaceTop(s, { ...top, phase: ok ? 'done' : 'failed', scroll: 0 });
 }
 
 function replaceTop(s: NavState, screen: Screen): NavState {
@@ -69,7 +111,9 @@ export function goToSeq(s: NavState, seq: number, count: number): NavState {
   if (top.kind !== 'timeline') return s;
   const next = clamp(seq, 1, Math.max(1, count));
   const seen = next >= count ? Math.max(top.seen, count) : top.seen;
-  return next === top.seq && seen === top.seen ? s : replaceTop(s, { ...top, seq: next, scroll: 0, seen });
+  if (next === top.seq && seen === top.seen) return s;
+  // The diff pane follows the cursor, back at its top.
+  return replaceTop(s, { ...top, seq: next, scroll: 0, seen, pane: top.pane ? { ...top.pane, scroll: 0 } : top.pane });
 }
 
 /**
@@ -131,6 +175,52 @@ export function applyCommand(s: NavState, command: CommandId, env: NavEnv): NavS
 
     case 'timeline.back':
       return pop(s);
+    case 'timeline.diff':
+    case 'timeline.diffNow': {
+      if (top.kind !== 'timeline') return s;
+      const against = command === 'timeline.diff' ? 'prev' : 'now';
+      // The same key again closes the pane; the other key switches it.
+      return replaceTop(s, { ...top, pane: top.pane?.against === against ? null : { against, scroll: 0 } });
+    }
+    case 'diff.close':
+      return top.kind === 'timeline' ? replaceTop(s, { ...top, pane: null }) : s;
+    case 'diff.scrollUp':
+    case 'diff.scrollDown':
+    case 'diff.pageUp':
+    case 'diff.pageDown': {
+      if (top.kind !== 'timeline' || !top.pane) return s;
+      const page = Math.max(1, (env.diffPage ?? 10) - 1);
+      const delta = { 'diff.scrollUp': -1, 'diff.scrollDown': 1, 'diff.pageUp': -page, 'diff.pageDown': page }[command];
+      const scroll = clamp(top.pane.scroll + delta, 0, env.diffMaxScroll ?? 0);
+      return scroll === top.pane.scroll ? s : replaceTop(s, { ...top, pane: { ...top.pane, scroll } });
+    }
+    case 'timeline.restore':
+      if (top.kind !== 'timeline') return s;
+    {
+      const opening = (s.openings ?? 0) + 1;
+      return { ...s, openings: opening, stack: [...s.stack, { kind: 'restore', opening, sessionId: top.sessionId, seq: top.seq, phase: 'plan', mode: null, scroll: 0 }] };
+    }
+    case 'app.undo': {
+      const opening = (s.openings ?? 0) + 1;
+      return { ...s, openings: opening, stack: [...s.stack, { kind: 'undo', opening, phase: 'plan', scroll: 0 }] };
+    }
+    case 'restore.worktree':
+    case 'restore.inPlace':
+      if (top.kind !== 'restore' || top.phase !== 'plan' || !env.overlayReady) return s;
+      return replaceTop(s, { ...top, phase: 'running', mode: command === 'restore.worktree' ? 'worktree' : 'in-place' });
+    case 'undo.confirm':
+      if (top.kind !== 'undo' || top.phase !== 'plan' || !env.overlayReady) return s;
+      return replaceTop(s, { ...top, phase: 'running' });
+    case 'overlay.close':
+      // Nothing stops a restore half way: the overlay stays until it has finished.
+      if ((top.kind === 'restore' || top.kind === 'undo') && top.phase === 'running') return s;
+      return pop(s);
+    case 'overlay.scrollUp':
+    case 'overlay.scrollDown': {
+      if (top.kind !== 'restore' && top.kind !== 'undo') return s;
+      const scroll = clamp(top.scroll + (command === 'overlay.scrollUp' ? -1 : 1), 0, env.overlayMaxScroll ?? 0);
+      return scroll === top.scroll ? s : replaceTop(s, { ...top, scroll });
+    }
     case 'timeline.fold':
       return top.kind === 'timeline' ? replaceTop({ ...s, folded: !s.folded }, { ...top, scroll: 0 }) : s;
     case 'timeline.scrollUp':

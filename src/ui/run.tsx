@@ -6,6 +6,7 @@ import React from 'react';
 import { render } from 'ink';
 import type { TimelineReader } from '../store/rows.js';
 import { App } from './App.js';
+import type { TimelineActions } from './actions.js';
 import { TuiEvents } from './events.js';
 import { themeFor } from './theme.js';
 
@@ -14,13 +15,16 @@ export { TuiEvents } from './events.js';
 export interface TuiOptions {
   readonly notice?: string;
   readonly initialSessionId?: string;
+  readonly actions?: TimelineActions;
+  /** Where the rest of the program tells the TUI about progress and changes (one is made when not given). */
+  readonly events?: TuiEvents;
 }
 
 const ENTER_ALT_SCREEN = '\u001b[?1049h\u001b[H\u001b[2J\u001b[?25l';
 const LEAVE_ALT_SCREEN = '\u001b[?25h\u001b[?1049l';
 
 export function runTui(reader: TimelineReader, options: TuiOptions = {}): { events: TuiEvents; run: Promise<void> } {
-  const events = new TuiEvents();
+  const events = options.events ?? new TuiEvents();
   const out = process.stdout;
   let restored = false;
   const restore = () => {
@@ -33,7 +37,15 @@ export function runTui(reader: TimelineReader, options: TuiOptions = {}): { even
   process.once('exit', restore);
 
   const instance = render(
-    <App reader={reader} events={events} notice={options.notice} initialSessionId={options.initialSessionId} theme={themeFor(process.env)} home={process.env.HOME} />,
+    <App
+      reader={reader}
+      actions={options.actions}
+      events={events}
+      notice={options.notice}
+      initialSessionId={options.initialSessionId}
+      theme={themeFor(process.env)}
+      home={process.env.HOME}
+    />,
     // Ctrl-C is a key like q (see keys.ts), so quitting always takes the same path.
     { exitOnCtrlC: false, patchConsole: true, maxFps: 60 },
   );

@@ -24,7 +24,14 @@ export type Role =
   | 'mark.tool'
   | 'mark.error'
   | 'mark.compaction'
-  | 'mark.new';
+  | 'mark.new'
+  | 'diff.file'
+  | 'diff.hunk'
+  | 'diff.add'
+  | 'diff.del'
+  | 'label.exact'
+  | 'label.reconstructed'
+  | 'label.unknown';
 
 /** Props for Ink's <Text>. */
 export interface Style {
@@ -57,6 +64,13 @@ export const COLOR_THEME: Theme = {
   'mark.error': { color: 'red', bold: true },
   'mark.compaction': { color: 'magenta', bold: true },
   'mark.new': { color: 'green', bold: true },
+  'diff.file': { bold: true },
+  'diff.hunk': { color: 'cyan', dimColor: true },
+  'diff.add': { color: 'green' },
+  'diff.del': { color: 'red' },
+  'label.exact': { color: 'green', bold: true },
+  'label.reconstructed': { color: 'yellow', bold: true },
+  'label.unknown': { color: 'red', bold: true },
 };
 
 export const NO_COLOR_THEME: Theme = {
@@ -71,6 +85,10 @@ export const NO_COLOR_THEME: Theme = {
   'mark.error': { bold: true },
   'mark.compaction': { bold: true },
   'mark.new': { bold: true },
+  'diff.file': { bold: true },
+  'label.exact': { bold: true },
+  'label.reconstructed': { bold: true },
+  'label.unknown': { bold: true },
 };
 
 /** `NO_COLOR` set to any non-empty value turns colour off. */
