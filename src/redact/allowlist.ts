@@ -1,0 +1,225 @@
+/**
+ * What is not a secret even when it sits where one could: placeholders, documentation values, and the identifiers,
+ * digests and encoded media that assistants' logs are full of. Pure predicates over a candidate value.
+ */
+import { charClasses, classCount, entropy, isDigit, isHexChar } from './text.js';
+
+/** Marks of an example, a template or masked output (matched case-insensitively anywhere in a value or token). */
+export const PLACEHOLDER_MARKS =
+  /example|sample|placeholder|dummy|fake|chang(?:e[-_ ]?me|eit)|replace|redacted|masked|insert[-_ ]|not[-_ ]?a?[-_ ]?real|your|[-_ ]here$|xxxx|\*\*\*|…|\.\.\.|•/i;
+
+/** Whole values that are words standing for a secret, a type or an empty value rather than being one. */
+const PLACEHOLDER_EXACT = new Set(
+  (
+    'password passwd pass pwd secret secrets token key apikey api_key api-key credential credentials mypassword mysecret ' +
+    'yourpassword mypass mytoken null none nil undefined true false yes no on off string str text number int integer ' +
+    'bool boolean object any required optional empty blank default value values test testing admin root user username ' +
+    'guest demo foo bar baz qux abc abc123 123456 12345678 qwerty hunter2 letmein changeme secret_key secretkey ' +
+    'env environment config settings process os await async new this self return function lambda typeof void ' +
+    'encrypted hidden private public redacted unset unknown todo tbd n/a na invalid missing'
+  ).split(' '),
+);
+
+/** "my-password", "db_secret", "your token": a role name, not a value. */
+const ROLE_NAME = /^(?:my|your|the|some|a|new|old|test|dummy|default|db|database|admin|user|app|api|service|local|dev|prod)?[-_ ]?(?:pass(?:word|wd)?|pwd|secret|token|key|api[-_]?key|credential|auth)s?$/i;
+
+/**
+ * Well-formed template and variable syntax: `${VAR}`, `${VAR:-x}`, `$VAR`, `{{ x }}`, `$(cmd)`, `#{x}`, `%VAR%`,
+ * `%(name)s`, `@VAR@`, `<value>`, `{name}`, `[name]`. Only complete expressions count: a password may well contain
+ * `${` or `{{` among other characters.
+ */
+const TEMPLATE_PARTS = [
+  /\$\{[A-Za-z_][\w.:=?!+\-/#%*@$ ]{0,80}\}/,
+  /\{\{[^{}]{0,80}\}\}/,
+  /\$\([^()]{1,120}\)/,
+  /#\{[^{}]{1,80}\}/,
+  /<[A-Za-z_][\w .:/-]{0,60}>/,
+];
+const TEMPLATE_WHOLE = [
+  /^\$[A-Za-z_]\w*$/,
+  /^\$\d+$/,
+  /^%[A-Za-z_]\w*%$/,
+  /^%\([A-Za-z_][\w.]*\)[sdr]$/,
+  /^@[A-Za-z_]\w*@$/,
+  /^<[^<>]+>$/,
+  /^\{[\w. -]*\}$/,
+  /^\[[\w. -]*\]$/,
+  /^\$$/,
+];
+function isTemplate(v: string): boolean {
+  for (const re of TEMPLATE_WHOLE) if (re.test(v)) return true;
+  for (const re of TEMPLATE_PARTS) if (re.test(v)) return true;
+  return false;
+}
+
+/** A single character repeated (`xxxx`, `****`, `0000`, `aaaa`), ignoring separators. */
+function isRepeatedChar(v: string): boolean {
+  const core = v.replace(/[-_.: ]/g, '');
+  if (core.length === 0) return true;
+  for (let i = 1; i < core.length; i++) if (core[i] !== core[0]) return false;
+  return true;
+}
+
+/** Long runs of one character or of an ascending alphabet (`abcdefgh…`, `0123456789`) are not keys. */
+function isLowVariety(v: string): boolean {
+  let run = 1;
+  let asc = 1;
+  for (let i = 1; i < v.length; i++) {
+    const d = v.charCodeAt(i) - v.charCodeAt(i - 1);
+    run = d === 0 ? run + 1 : 1;
+    asc = d === 1 ? asc + 1 : 1;
+    if (run >= 8 || asc >= 10) return true;
+  }
+  return false;
+}
+
+/** Obvious placeholders: templates, masks, example words, role names, a repeated character. */
+export function isPlaceholder(value: string): boolean {
+  const v = value.trim();
+  if (v.length === 0) return true;
+  const lower = v.toLowerCase();
+  if (PLACEHOLDER_EXACT.has(lower) || ROLE_NAME.test(v)) return true;
+  // "securepassword", "supersecret", "testpasswd": a word made of the word
+  if (v.length <= 16 && /^[a-z]*(?:password|passwd|secret)[a-z]*$/.test(v)) return true;
+  if (isTemplate(v) || isRepeatedChar(v) || isLowVariety(v)) return true;
+  if (PLACEHOLDER_MARKS.test(v)) return true;
+  return false;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export function isUuid(v: string): boolean {
+  return v.length === 36 && UUID.test(v);
+}
+
+/** Pure hex of a digest's length (MD5, SHA-1/git, SHA-224/256/384/512). */
+export function isDigestHex(v: string): boolean {
+  if (![32, 40, 56, 64, 96, 128].includes(v.length)) return false;
+  for (let i = 0; i < v.length; i++) if (!isHexChar(v.charCodeAt(i))) return false;
+  return true;
+}
+
+/** Ids of assistants' logs and public payment objects: `toolu_…`, `msg_…`, `req_…`, `call_…`, `cus_…`, `pi_…`. */
+const PUBLIC_ID = /^(?:toolu|srvtoolu|msg|msgbatch|req|call|rs|resp|fc|ws|chatcmpl|run|thread|asst|file|batch|cus|pi|ch|evt|prod|price|sub|in|ii|acct|txn|po|seti|src|tok|card|ba|pm|cs|py|tr|sess|ses|si|pl|ic)_[A-Za-z0-9]{6,}$/;
+
+/** Prefixes of values that are public by design or encoded media, never credentials. */
+const PUBLIC_PREFIXES = [
+  'pk_live_', 'pk_test_', 'pk.eyJ', 'phc_', 'sb_publishable_', 'arn:aws:', 'arn:aws-',
+  // encoded media: PNG, JPEG, GIF, WebP, SVG, PDF, WOFF/WOFF2, ICO
+  'iVBORw0KGgo', '/9j/', 'R0lGOD', 'UklGR', 'PHN2Zy', 'PD94bWwg', 'JVBERi', 'd09GRg', 'd09GMg', 'AAABAA',
+  // OpenSSH public keys
+  'AAAAB3NzaC1', 'AAAAC3NzaC1', 'AAAAE2VjZHNh', 'ssh-rsa ', 'ssh-ed25519 ', 'ecdsa-sha2-',
+  // Fernet tokens: Codex's encrypted_content
+  'gAAAAA',
+];
+
+/** Digests written with their algorithm (`sha256:…`, `sha512-…`, `h1:…`), and data URIs. */
+const DIGEST_PREFIX = /^(?:sha(?:1|224|256|384|512)|md5|blake2[bs]?|blake3|h1|crc32)[:-]/i;
+
+/**
+ * Shapes that are not secrets wherever they appear: UUIDs, digests, public ids, public keys, media, ARNs, paths,
+ * URLs without credentials, e-mail addresses, version numbers. Used by the tiers whose names alone are weak evidence.
+ */
+export function isKnownNonSecret(v: string): boolean {
+  if (isUuid(v) || isDigestHex(v) || PUBLIC_ID.test(v) || DIGEST_PREFIX.test(v)) return true;
+  if (v.startsWith('data:')) return true;
+  for (const p of PUBLIC_PREFIXES) if (v.startsWith(p)) return true;
+  if (v.endsWith('.apps.googleusercontent.com')) return true;
+  if (isPathLike(v) || isUrlLike(v) || isEmail(v) || isVersion(v)) return true;
+  return false;
+}
+
+/** File paths and file names with a known extension. */
+export function isPathLike(v: string): boolean {
+  if (/^(?:\/|\.{1,2}\/|~\/|[A-Za-z]:[\\/])/.test(v)) return true;
+  return /\.(?:pem|key|crt|cer|der|p12|pfx|jks|keystore|keytab|json|ya?ml|toml|txt|env|ini|conf|cfg|xml|properties|pub|gpg|asc|sh|py|js|ts|go|rb|md|log|lock|html?|csv)$/i.test(v);
+}
+
+function isUrlLike(v: string): boolean {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) return true;
+  // host names: dotted labels ending with an alphabetic top-level domain, optional port
+  return /^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,12}(?::\d{1,5})?$/i.test(v) && !/\d.*[A-Z]|[A-Z].*\d/.test(v);
+}
+
+function isEmail(v: string): boolean {
+  return /^[^@\s]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$/i.test(v);
+}
+
+function isVersion(v: string): boolean {
+  return /^v?\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?$/.test(v);
+}
+
+/** `process.env.X`, `X25519.secret_length`, `this.password`: dotted identifiers are code, not values. */
+export function isDottedIdentifier(v: string): boolean {
+  return /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(v);
+}
+
+/** `hashed_pwd`, `userPassword`: an unquoted identifier is a variable, not a literal. */
+export function isIdentifierLike(v: string): boolean {
+  return /^[A-Za-z_]+$/.test(v) && (v.includes('_') || /[a-z][A-Z]/.test(v));
+}
+
+/** `PASSWORD_MIN_LENGTH`, `K8S_CRED`: a constant's name. */
+export function isConstantName(v: string): boolean {
+  return /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v) && !/\d{4,}/.test(v);
+}
+
+const VOWELS = new Set(['a', 'e', 'i', 'o', 'u', 'y']);
+/**
+ * True when most letters of `v` form pronounceable words (`SalesResults-1.2`, `DOC_Vector_5_32`): names and labels.
+ * Random tokens split into short fragments with few vowels.
+ */
+export function isWordy(v: string): boolean {
+  const parts = v.split(/[^A-Za-z]+|(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/);
+  let letters = 0;
+  let wordLetters = 0;
+  for (const p of parts) {
+    letters += p.length;
+    if (p.length < 3) continue;
+    const lower = p.toLowerCase();
+    let vowels = 0;
+    let cluster = 0;
+    let maxCluster = 0;
+    for (const ch of lower) {
+      if (VOWELS.has(ch)) {
+        vowels++;
+        cluster = 0;
+      } else maxCluster = Math.max(maxCluster, ++cluster);
+    }
+    const ratio = vowels / p.length;
+    if (ratio >= 0.25 && ratio <= 0.75 && maxCluster <= 3) wordLetters += p.length;
+  }
+  return letters > 0 && wordLetters / letters >= 0.6 && wordLetters >= v.length * 0.45;
+}
+
+/**
+ * How strongly `v` looks machine-generated: enough length, several character classes, high entropy, not made of
+ * words. The gate for values whose key name is the only evidence.
+ */
+export function looksRandom(v: string, minLength = 16): boolean {
+  if (v.length < minLength) return false;
+  const classes = classCount(v);
+  if (classes < 2) return false;
+  const h = entropy(v);
+  if (h < (v.length >= 32 ? 3.3 : 3.0)) return false;
+  if (isLowVariety(v)) return false;
+  const k = charClasses(v);
+  // lowercase hex or base32 (digits + one case) is random when long; mixed case needs fewer characters
+  if (k.upper > 0 && k.lower > 0 && k.digit > 0) return !isWordy(v) || h >= 4;
+  return !isWordy(v);
+}
+
+/** Whether a string is entirely digits. */
+export function isNumeric(v: string): boolean {
+  if (v.length === 0) return false;
+  for (let i = 0; i < v.length; i++) if (!isDigit(v.charCodeAt(i))) return false;
+  return true;
+}
+
+/** A mix of letters with digits or symbols, or a long phrase: what a chosen password looks like. */
+export function looksLikePassword(v: string): boolean {
+  if (v.length < 6 || v.length > 256) return false;
+  if (isNumeric(v) && v.length < 12) return false;
+  if (classCount(v) >= 2) return true;
+  return v.length >= 12 && !isLowVariety(v);
+}
+

@@ -1,0 +1,409 @@
+/**
+ * Tier 3: secret-named assignments. A keyword anchor (`pass`, `secret`, `token`, `key`, `auth`, …) leads to the
+ * whole identifier around it; when that identifier names a secret and is assigned a literal, the literal is the
+ * secret — provided it looks like one: placeholders, code references, ids, paths and low-entropy words are not.
+ *
+ * Syntaxes: `.env`/shell `KEY=value` and `export KEY="value"`, YAML `key: value` (and a value on the next line under
+ * a secret-named parent), JSON `"key": "value"`, code `key = "value"`, `key := "…"`, `'key' => '…'`,
+ * `getenv("KEY", "default")`, `x ?? "default"`, comparisons `pass !== "…"`, XML `<password>…</password>` and
+ * `key="password" value="…"`, k8s `name: DB_PASSWORD` / `value: …`, CLI `--password value`, prose
+ * "the password is …" and "`GH_TOKEN` is set to `…`". Works on raw JSONL lines: escaped quotes and `\n` are
+ * boundaries, never part of a key or a value.
+ */
+import {
+  isConstantName,
+  isDigestHex,
+  isDottedIdentifier,
+  isIdentifierLike,
+  isKnownNonSecret,
+  isPlaceholder,
+  isUuid,
+  looksLikePassword,
+  looksRandom,
+} from './allowlist.js';
+import { classCount, decodeBase64, isAlnum, isBlank, isEscapeLetter, isSpace, lineBreakAt, quoteAt, quoteCharAt, skipBlanks } from './text.js';
+import type { Finder, SpanSink } from './types.js';
+
+const BACKSLASH = 0x5c;
+
+/** How strongly an identifier names a secret. `weak`: a bare `key` or `auth`, whose value must prove itself. */
+export type KeyClass = 'password' | 'secret' | 'weak';
+
+const PASSWORD_WORDS = new Set(['password', 'passwd', 'passphrase', 'passcode', 'pwd', 'pass', 'pw', 'passw', 'pword', 'pswd']);
+const PASSWORD_PARTS = ['password', 'passwd', 'passphrase'];
+const SECRET_WORDS = new Set(['secret', 'secrets', 'token', 'apikey', 'credential', 'credentials', 'creds', 'cred', 'bearer', 'pat', 'hmac', 'jwt']);
+const SECRET_PARTS = ['secret', 'token', 'apikey', 'credential'];
+/** Words that contain a secret word without meaning one. */
+const FALSE_FRIENDS = new Set([
+  'tokenizer', 'tokenizers', 'tokenize', 'tokenized', 'tokenization', 'tokens', 'detokenize', 'secretary', 'secretariat',
+  'passenger', 'passengers', 'passage', 'passages', 'passing', 'passive', 'bypass', 'compass', 'passed', 'passes',
+  'passport', 'passthrough', 'csrftoken', 'xsrftoken', 'secretlint', 'passwordless', 'pathname', 'patch', 'path',
+  'pattern', 'patterns',
+]);
+/** Segments after which `key` is a lookup key, not a credential (`primary_key`, `cache_key`, `sort_key`). */
+const KEY_NOT_CREDENTIAL = new Set([
+  'public', 'pub', 'primary', 'foreign', 'sort', 'partition', 'cache', 'idempotency', 'idempotence', 'object', 's3',
+  'bucket', 'schema', 'sequence', 'map', 'dict', 'hash', 'range', 'row', 'lookup', 'unique', 'i18n', 'translation',
+  'locale', 'sql', 'composite', 'natural', 'surrogate', 'index', 'idx', 'hot', 'react', 'list', 'item', 'cursor',
+  'page', 'pagination', 'next', 'prev', 'last', 'first', 'group', 'registry', 'label', 'tag', 'query', 'search',
+  'order', 'message', 'msg', 'file', 'path', 'redis', 'kv', 'dynamo', 'metadata', 'meta', 'header', 'field',
+  'column', 'attribute', 'attr', 'property', 'prop', 'param', 'option', 'menu', 'shortcut', 'keyboard', 'route',
+  'cell', 'node', 'entry', 'record', 'table', 'state', 'store', 'storage_prefix', 'sorting', 'dedupe', 'dedup',
+  'join', 'lock', 'mutex', 'shard', 'tenant', 'user', 'event', 'blob', 'asset', 'image', 'cdn', 'config', 'setting',
+  'settings', 'env', 'var', 'name', 'kms', 'ssh', 'gpg', 'pgp', 'rsa', 'ecdsa', 'ed25519', 'encryption_key_id',
+]);
+/** `…key` compounds that are credentials: `accesskey`, `secretkey`, `apikey`, `privatekey`, `accountkey`. */
+const KEY_COMPOUND = new Set([
+  'access', 'secret', 'api', 'private', 'master', 'hmac', 'signing', 'encryption', 'client', 'app', 'auth', 'license',
+  'admin', 'service', 'account', 'shared', 'session', 'deploy', 'webhook', 'consumer', 'storage', 'subscription',
+  'function', 'ingest', 'server', 'rest', 'sas', 'sharedaccess', 'secretaccess', 'root', 'write', 'enc', 'crypt',
+  'crypto', 'sign', 'jwt', 'cookie', 'bot', 'sdk', 'live', 'age',
+]);
+/** Any of these segments makes an identifier public or not a credential at all. */
+const DENY_ANY = new Set([
+  'public', 'pub', 'publishable', 'csrf', 'xsrf', 'kms', 'example', 'sample', 'dummy', 'fake', 'mock', 'placeholder',
+  'fingerprint', 'checksum', 'hint', 'masked', 'redacted', 'sha', 'md5', 'sha1', 'sha256', 'sha512', 'hashed', 'nonce',
+  'idempotency', 'i18n', 'translation', 'keyboard', 'shortcut', 'keymap', 'keypress', 'keycode', 'keydown', 'keyup',
+  'keyframe', 'keyframes', 'keystroke', 'keychain', 'keyword', 'keywords', 'keyspace', 'keystore', 'keytab', 'monkey',
+  'turkey', 'jockey', 'hockey', 'whiskey', 'donkey', 'lackey',
+]);
+/** Last segments that make an identifier describe a secret rather than hold one (`token_url`, `secret_length`). */
+const DENY_LAST = new Set([
+  'id', 'ids', 'uuid', 'guid', 'name', 'names', 'type', 'types', 'kind', 'length', 'len', 'size', 'count', 'min', 'max',
+  'limit', 'limits', 'file', 'filename', 'files', 'path', 'paths', 'dir', 'directory', 'folder', 'url', 'uri', 'urls',
+  'uris', 'endpoint', 'endpoints', 'host', 'hostname', 'port', 'server', 'version', 'versions', 'format', 'field',
+  'fields', 'prefix', 'suffix', 'header', 'headers', 'param', 'params', 'parameter', 'label', 'labels', 'var', 'vars',
+  'variable', 'variables', 'policy', 'policies', 'pattern', 'regex', 'regexp', 'rule', 'rules', 'expiry', 'expires',
+  'expiration', 'exp', 'ttl', 'timeout', 'lifetime', 'rotation', 'reset', 'strength', 'validation', 'validator',
+  'valid', 'required', 'enabled', 'enable', 'disabled', 'disable', 'mode', 'location', 'source', 'schema', 'status',
+  'usage', 'alias', 'aliases', 'store', 'storetype', 'hash', 'digest', 'column', 'columns', 'input', 'output',
+  'error', 'errors', 'message', 'messages', 'msg', 'text', 'title', 'description', 'desc', 'help', 'button', 'form',
+  'prompt', 'manager', 'provider', 'generator', 'factory', 'class', 'handler', 'helper', 'util', 'utils', 'option',
+  'options', 'number', 'num', 'chars', 'charset', 'alphabet', 'bits', 'bytes', 'algorithm', 'algorithms', 'algo',
+  'method', 'methods', 'scheme', 'strategy', 'ref', 'reference', 'references', 'arn', 'stdin', 'env', 'set', 'list',
+  'map', 'dict', 'array', 'index', 'idx', 'at', 'on', 'by', 'in', 'to', 'event', 'events', 'pressed', 'press', 'up',
+  'down', 'left', 'right', 'mesh', 'meshing', 'board', 'code', 'frame', 'pair', 'ring', 'selector', 'stone', 'word',
+  'words', 'space', 'chain', 'stroke', 'binding', 'bindings', 'signature', 'signatures', 'config', 'configuration',
+  'settings', 'setting', 'template', 'callback', 'request', 'response', 'info', 'details', 'detail', 'meta',
+  'metadata', 'spec', 'stats', 'metrics', 'quota', 'budget', 'cost', 'price', 'rate', 'total', 'used', 'remaining',
+  'balance', 'window', 'delay', 'interval', 'encoding', 'attribute', 'attr', 'property', 'audience', 'issuer',
+  'scope', 'scopes', 'claim', 'claims', 'flow', 'grant', 'created', 'updated', 'modified', 'timestamp', 'date',
+  'time', 'cmd', 'command', 'script', 'vault', 'rotated', 'last', 'check', 'checker', 'test', 'tests', 'spec',
+  'validate', 'verify', 'verified', 'confirm', 'confirmation', 'again', 'repeat', 'old', 'policy', 'rules', 'min',
+  'hashing', 'hasher', 'encoder', 'decoder', 'parser', 'service', 'client', 'bucket',
+]);
+
+/** An identifier's words, lower-cased: `azureClientSecret` → azure client secret, `DD-API-KEY` → dd api key. */
+export function keySegments(key: string): string[] {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter((s) => s.length > 0)
+    .map((s) => {
+      const lower = s.toLowerCase();
+      const bare = lower.replace(/\d+$/, '');
+      return bare.length >= 2 ? bare : lower;
+    });
+}
+
+/** Identifiers repeat (a log has thousands of `"token":`); their classification is cached, in bounded memory. */
+const classified = new Map<string, KeyClass | null>();
+
+/** Whether an identifier names a secret, and how strongly; null when it does not or names something about one. */
+export function classifyKey(key: string): KeyClass | null {
+  const hit = classified.get(key);
+  if (hit !== undefined) return hit;
+  const cls = classifySegments(keySegments(key));
+  if (classified.size >= 4096) classified.clear();
+  classified.set(key, cls);
+  return cls;
+}
+
+function classifySegments(segs: string[]): KeyClass | null {
+  if (segs.length === 0 || segs.length > 8) return null;
+  for (const s of segs) if (DENY_ANY.has(s)) return null;
+  if (DENY_LAST.has(segs[segs.length - 1])) return null;
+  let cls: KeyClass | null = null;
+  for (let i = 0; i < segs.length; i++) {
+    const s = segs[i];
+    if (FALSE_FRIENDS.has(s)) continue;
+    if (s === 'key' && (segs[i + 1] === 'vault' || segs[i + 1] === 'store')) return null;
+    if (PASSWORD_WORDS.has(s) || PASSWORD_PARTS.some((w) => s.includes(w))) return 'password';
+    if (SECRET_WORDS.has(s) || SECRET_PARTS.some((w) => s.includes(w))) cls = 'secret';
+    else if (s === 'key' || s === 'keys') {
+      if (i > 0 && !KEY_NOT_CREDENTIAL.has(segs[i - 1])) cls = 'secret';
+      else if (cls === null) cls = 'weak';
+    } else if (s.length > 3 && s.endsWith('key') && KEY_COMPOUND.has(s.slice(0, -3))) cls = 'secret';
+    else if (s === 'auth' && cls === null) cls = 'weak';
+  }
+  return cls;
+}
+
+function kindFor(key: string, cls: KeyClass): string {
+  const k = key.toLowerCase().replace(/[^a-z]/g, '');
+  if (k.endsWith('sharedaccesskey')) return 'azure-sas-key';
+  if (k.endsWith('accountkey')) return 'azure-storage-key';
+  if (k.includes('aws') && k.includes('secret')) return 'aws-secret-access-key';
+  return cls === 'password' ? 'password' : 'generic-secret';
+}
+
+function isKeyChar(c: number): boolean {
+  return isAlnum(c) || c === 0x5f || c === 0x2e || c === 0x2d; // _ . -
+}
+
+/** Characters of an unquoted value: printable ASCII but white space, quotes, escapes and code punctuation. */
+function isBareValueChar(c: number): boolean {
+  if (c <= 0x20 || c >= 0x7f) return false;
+  switch (c) {
+    case 0x22: case 0x27: case 0x60: case 0x5c: // " ' ` \
+    case 0x2c: case 0x3b: case 0x26: case 0x7c: // , ; & |
+    case 0x3c: case 0x3e: case 0x28: case 0x29: // < > ( )
+    case 0x7b: case 0x7d: case 0x5b: case 0x5d: // { } [ ]
+    case 0x3d: // = (only as trailing base64 padding)
+      return false;
+    default:
+      return true;
+  }
+}
+
+/** base64 of `user:password` (Docker `auth`, npm `_auth`, basic credentials). */
+function isBase64Credential(v: string): boolean {
+  if (v.length < 12 || v.length % 4 !== 0) return false;
+  const d = decodeBase64(v);
+  return d !== null && /^[\x21-\x7e]{1,64}:[\x21-\x7e]{3,}$/.test(d);
+}
+
+type Separator = 'assign' | 'colon' | 'walrus' | 'arrow' | 'compare' | 'default' | 'comma' | 'paren' | 'tag';
+
+interface Parsed {
+  sep: Separator;
+  /** Index just past the separator. */
+  end: number;
+}
+
+function separatorAt(text: string, p: number, keyQuoted: boolean, tagOpen: boolean): Parsed | null {
+  const c = text.charCodeAt(p);
+  const d = text.charCodeAt(p + 1);
+  const e = text.charCodeAt(p + 2);
+  switch (c) {
+    case 0x3d: // =
+      if (d === 0x3d) return { sep: 'compare', end: e === 0x3d ? p + 3 : p + 2 };
+      if (d === 0x3e) return { sep: 'arrow', end: p + 2 };
+      if (d === 0x7e) return null; // =~ regex match
+      return { sep: 'assign', end: p + 1 };
+    case 0x3a: // :
+      if (d === 0x3d) return { sep: 'walrus', end: p + 2 };
+      if (d === 0x3a) return null;
+      if (keyQuoted || isSpace(d) || d === BACKSLASH || quoteAt(text, p + 1) > 0 || p + 1 >= text.length) return { sep: 'colon', end: p + 1 };
+      return null;
+    case 0x21: // !
+      if (d === 0x3d) return { sep: 'compare', end: e === 0x3d ? p + 3 : p + 2 };
+      return null;
+    case 0x3f: // ?
+      if (d === 0x3f) return { sep: 'default', end: p + 2 };
+      if (d === 0x3d) return { sep: 'assign', end: p + 2 };
+      return null;
+    case 0x7c: // |
+      return d === 0x7c ? { sep: 'default', end: p + 2 } : null;
+    case 0x2c: // ,
+      return keyQuoted ? { sep: 'comma', end: p + 1 } : null;
+    case 0x28: // (
+      return { sep: 'paren', end: p + 1 };
+    case 0x3e: // >
+      return tagOpen ? { sep: 'tag', end: p + 1 } : null;
+    default:
+      return null;
+  }
+}
+
+interface ValueSpan {
+  start: number;
+  end: number;
+  quoted: boolean;
+}
+
+/** Reads a quoted value at `p` (any quote, escaped or not); null if unterminated or it contains an escape. */
+function quotedValueAt(text: string, p: number): ValueSpan | null {
+  const q = quoteAt(text, p);
+  if (q === 0) return null;
+  const qc = quoteCharAt(text, p, q);
+  const start = p + q;
+  const stop = Math.min(text.length, start + 1024);
+  let e = start;
+  while (e < stop) {
+    const c = text.charCodeAt(e);
+    if (c === qc || c === BACKSLASH || c === 0x0a || c === 0x0d) break;
+    e++;
+  }
+  const close = quoteAt(text, e);
+  if (close === 0 || quoteCharAt(text, e, close) !== qc) return null;
+  return { start, end: e, quoted: true };
+}
+
+/** Reads an unquoted value at `p`; trailing base64 padding is kept, trailing sentence punctuation dropped. */
+function bareValueAt(text: string, p: number): ValueSpan | null {
+  const stop = Math.min(text.length, p + 4096);
+  let e = p;
+  while (e < stop && isBareValueChar(text.charCodeAt(e))) e++;
+  // `ops_eyJzaWdu...`: a value cut short in documentation is not a secret
+  if (text.startsWith('...', e - 3) || text.startsWith('…', e)) return null;
+  let pad = 0;
+  while (e < text.length && text.charCodeAt(e) === 0x3d && pad < 3) {
+    e++;
+    pad++;
+  }
+  while (e > p && (text.charCodeAt(e - 1) === 0x2e || text.charCodeAt(e - 1) === 0x3a)) e--;
+  if (e === p) return null;
+  const next = text.charCodeAt(e);
+  if (next === 0x28 || next === 0x5b) return null; // a call or an index: code, not a literal
+  return { start: p, end: e, quoted: false };
+}
+
+function valueAt(text: string, p: number, allowBare: boolean): ValueSpan | null {
+  // string prefixes: f"…", b'…', r"…", u"…"
+  const c = text.charCodeAt(p);
+  if ((c === 0x66 || c === 0x62 || c === 0x72 || c === 0x75) && quoteAt(text, p + 1) > 0 && !isAlnum(text.charCodeAt(p - 1))) p++;
+  if (quoteAt(text, p) > 0) return quotedValueAt(text, p);
+  return allowBare ? bareValueAt(text, p) : null;
+}
+
+/** Strictness of the value gate: `literal` in config syntax, `code` after ` = ` or `:=`, `loose` in prose. */
+type Context = 'literal' | 'code' | 'loose' | 'cli';
+
+/** Whether `v`, the value of an identifier of class `cls`, is a secret. */
+export function acceptValue(v: string, cls: KeyClass, quoted: boolean, context: Context): boolean {
+  if (v.length === 0 || v.includes('‹') || isPlaceholder(v)) return false;
+  if (!quoted && (isDottedIdentifier(v) || isConstantName(v) || isIdentifierLike(v))) return false;
+  const idOrHex = isUuid(v) || isDigestHex(v);
+  if (isKnownNonSecret(v) && !(idOrHex && cls !== 'weak' && context !== 'loose')) return false;
+  if (cls === 'weak') return looksRandom(v, 20) || isBase64Credential(v);
+  if (context === 'loose') {
+    // prose: a chosen password has digits, or letters of both cases with symbols
+    if (cls === 'password') return looksLikePassword(v) && v.length >= 8 && (/\d/.test(v) || classCount(v) >= 3);
+    return looksRandom(v, 16);
+  }
+  if (cls === 'password') {
+    if (context === 'code') return looksRandom(v, 8) || (looksLikePassword(v) && classCount(v) >= 3);
+    return looksLikePassword(v) || idOrHex;
+  }
+  return looksRandom(v, context === 'code' ? 12 : 10) || isBase64Credential(v) || idOrHex;
+}
+
+function emit(text: string, value: ValueSpan, key: string, cls: KeyClass, context: Context, sink: SpanSink): boolean {
+  const v = text.slice(value.start, value.end);
+  if (v.toLowerCase() === key.toLowerCase()) return false;
+  if (!acceptValue(v, cls, value.quoted, context)) return false;
+  sink.add(value.start, value.end, kindFor(key, cls), 'assignment');
+  sink.keyFloor = Math.max(sink.keyFloor, value.end);
+  return true;
+}
+
+/** `groq-api-key:` ⏎ `  value: …` — the value sits under a secret-named parent, on the next line. */
+function valueOnNextLine(text: string, p: number, key: string, cls: KeyClass, sink: SpanSink): void {
+  const br = lineBreakAt(text, p);
+  if (br === 0) return;
+  let q = skipBlanks(text, p + br, 32);
+  if (text.startsWith('- ', q)) q += 2;
+  const m = /^(?:value|data|current|plaintext|plain|val|content|default)["']?[ \t]*[:=][ \t]*/.exec(text.slice(q, q + 48));
+  if (m === null) return;
+  const value = valueAt(text, q + m[0].length, true);
+  if (value) emit(text, value, key, cls, 'literal', sink);
+}
+
+/** `name: DB_PASSWORD` … `value: …`, `<add key="adminPassword" value="…"/>`: the identifier is itself a value. */
+function valueOfNamedEntry(text: string, ks: number, p: number, key: string, cls: KeyClass, sink: SpanSink): boolean {
+  const before = text.slice(Math.max(0, ks - 24), ks);
+  if (!/(?:^|[^\w])(?:name|key|Name|Key|NAME|KEY|secretName|envVar)\\*["']?[ \t]*[:=][ \t]*\\*["']?$/.test(before)) return false;
+  const window = text.slice(p, p + 160);
+  const m = /^(?:[^\n]{0,80}?(?:\n|\\n)){0,2}?[^\n]{0,80}?\bvalue\\*["']?[ \t]*[:=][ \t]*/.exec(window);
+  if (m === null) return false;
+  const value = valueAt(text, p + m[0].length, true);
+  return value !== null && emit(text, value, key, cls, 'literal', sink);
+}
+
+/** Words that, between a secret word and a value in prose, show the value is something else. */
+const PROSE_STOP = /\b(?:fingerprint|id|ids|hash|sha\d*|digest|name|url|path|file|version|format|type|length|example|sample|looks|like|e\.g|such)\b/i;
+
+/** "the password is …", "`GH_TOKEN` is set to `…`", "here's the Azure AD token, use it for the deploy: …". */
+function proseValue(text: string, p: number, key: string, cls: KeyClass, cli: boolean, sink: SpanSink): void {
+  if (cls === 'weak') return;
+  // directly after the key: `--password value`, `password value`, `KEY is value`, `KEY is set to value`
+  let q = skipBlanks(text, p, 4);
+  if (q > p) {
+    const verb = /^(?:(?:is|was|are|=)[ \t]+(?:set[ \t]+to[ \t]+|now[ \t]+)?|set[ \t]+to[ \t]+)/.exec(text.slice(q, q + 24));
+    if (verb) q += verb[0].length;
+    const value = valueAt(text, q, true);
+    if (value && emit(text, value, key, cls, cli ? 'cli' : 'loose', sink)) return;
+  }
+  if (cli) return;
+  // further along the sentence, after a colon or "is"
+  const window = text.slice(p, p + 96);
+  const m = /^([^\n\\.;!?`'"]{0,64}?)(?::|\bis|=)[ \t]+`?/.exec(window);
+  if (m === null || PROSE_STOP.test(m[1])) return;
+  const value = valueAt(text, p + m[0].length, true);
+  if (value && value.end - value.start >= 16) emit(text, value, key, cls, 'loose', sink);
+}
+
+/** The keyword finder: one call per keyword anchor; see the module comment for the syntaxes. */
+export const findAssignment: Finder = (text, at, anchor, sink) => {
+  if (at < sink.keyFloor) return;
+  const n = text.length;
+  // the whole identifier around the anchor, stopping at escape sequences (`\nKEY=` is KEY)
+  let ks = at;
+  const minKs = Math.max(0, at - 64);
+  while (ks > minKs && isKeyChar(text.charCodeAt(ks - 1)) && !isEscapeLetter(text, ks - 1)) ks--;
+  if (ks === minKs && ks > 0 && isKeyChar(text.charCodeAt(ks - 1))) return;
+  let ke = at + anchor.length;
+  const maxKe = Math.min(n, ke + 64);
+  while (ke < maxKe && isKeyChar(text.charCodeAt(ke))) ke++;
+  sink.keyFloor = ke;
+  if (ke === maxKe && ke < n && isKeyChar(text.charCodeAt(ke))) return;
+  let kEnd = ke;
+  while (kEnd > ks && (text.charCodeAt(kEnd - 1) === 0x2e || text.charCodeAt(kEnd - 1) === 0x2d)) kEnd--;
+  let kStart = ks;
+  while (kStart < kEnd && text.charCodeAt(kStart) === 0x2d) kStart++;
+  const cli = kStart > ks && (ks === 0 || isBlank(text.charCodeAt(ks - 1)));
+  while (kStart < kEnd && text.charCodeAt(kStart) === 0x2e) kStart++;
+  if (kEnd <= kStart) return;
+  const key = text.slice(kStart, kEnd);
+  const cls = classifyKey(key);
+  if (cls === null) return;
+  // a reference to the variable, not its definition: $KEY, ${KEY}, %KEY%
+  const before = ks > 0 ? text.charCodeAt(ks - 1) : 0;
+  if (before === 0x24 || before === 0x25 || (before === 0x7b && ks > 1 && text.charCodeAt(ks - 2) === 0x24)) return;
+
+  let p = kEnd;
+  const kq = quoteAt(text, p);
+  const keyQuoted = kq > 0;
+  p += kq;
+  if (text.charCodeAt(p) === 0x5d /* ] */) p++;
+  const afterKey = p;
+  p = skipBlanks(text, p, 8);
+  const spacedBefore = p > afterKey;
+  const tagOpen = before === 0x3c; // <password>…</password>
+  const sep = cli && spacedBefore ? null : separatorAt(text, p, keyQuoted, tagOpen);
+  if (sep === null) {
+    if (valueOfNamedEntry(text, ks, afterKey, key, cls, sink)) return;
+    proseValue(text, afterKey, key, cls, cli, sink);
+    return;
+  }
+  let q = skipBlanks(text, sep.end, 8);
+  const spacedAfter = q > sep.end;
+  if ((sep.sep === 'colon' || sep.sep === 'assign') && lineBreakAt(text, q) > 0) {
+    valueOnNextLine(text, q, key, cls, sink);
+    return;
+  }
+  let value: ValueSpan | null;
+  if (sep.sep === 'tag') {
+    const close = text.indexOf('<', q);
+    if (close < 0 || close - q > 512 || !text.startsWith('</', close)) return;
+    value = { start: q, end: close, quoted: true };
+  } else {
+    const bareAllowed = sep.sep === 'assign' || sep.sep === 'colon' || sep.sep === 'walrus' || sep.sep === 'arrow';
+    value = valueAt(text, q, bareAllowed);
+  }
+  if (value === null) return;
+  const code = !value.quoted && (sep.sep === 'walrus' || sep.sep === 'arrow' || (sep.sep === 'assign' && (spacedBefore || spacedAfter)));
+  emit(text, value, key, cls, cli ? 'cli' : code ? 'code' : 'literal', sink);
+};
