@@ -81,7 +81,7 @@ export function isPlaceholder(value: string): boolean {
   if (PLACEHOLDER_EXACT.has(lower) || ROLE_NAME.test(v)) return true;
   // "securepassword", "supersecret", "testpasswd": a word made of the word
   if (v.length <= 16 && /^[a-z]*(?:password|passwd|secret)[a-z]*$/.test(v)) return true;
-  if (isTemplate(v) || isRepeatedChar(v) || isLowVariety(v)) return true;
+  if (isTemplate(v) || isRepeatedChar(v) || isLowVariety(v) || isLeetPlaceholder(v)) return true;
   if (PLACEHOLDER_MARKS.test(v)) return true;
   return false;
 }
@@ -150,7 +150,18 @@ function isVersion(v: string): boolean {
 
 /** `process.env.X`, `X25519.secret_length`, `this.password`: dotted identifiers are code, not values. */
 export function isDottedIdentifier(v: string): boolean {
-  return /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(v);
+  return /^[A-Za-z_$][\w$]*(?:[?!]?\.[A-Za-z_$][\w$]*)+[?!]?$/.test(v);
+}
+
+/** `0x0B96`, `-1.5e3`: a number literal. */
+export function isNumberLiteral(v: string): boolean {
+  return /^0x[0-9a-fA-F]{1,16}$/.test(v) || /^[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/.test(v) && v.length < 12;
+}
+
+/** `p@ssw0rd`, `pa$$word`, `s3cr3t`: the word itself in leetspeak. */
+export function isLeetPlaceholder(v: string): boolean {
+  const plain = v.toLowerCase().replace(/[@4]/g, 'a').replace(/[$5]/g, 's').replace(/0/g, 'o').replace(/[1!|]/g, 'i').replace(/3/g, 'e').replace(/7/g, 't');
+  return /^(?:password|passwd|passw|pass|secret|letmein|changeme|admin|qwerty|token)$/.test(plain.replace(/iong$/, 'ong'));
 }
 
 /** `hashed_pwd`, `userPassword`: an unquoted identifier is a variable, not a literal. */
@@ -163,12 +174,20 @@ export function isConstantName(v: string): boolean {
   return /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v) && !/\d{4,}/.test(v);
 }
 
-const VOWELS = new Set(['a', 'e', 'i', 'o', 'u', 'y']);
+const VOWELS = new Set(['a', 'e', 'i', 'o', 'u']);
 /**
  * True when most letters of `v` form pronounceable words (`SalesResults-1.2`, `DOC_Vector_5_32`): names and labels.
  * Random tokens split into short fragments with few vowels.
  */
 export function isWordy(v: string): boolean {
+  // digits scattered among letters (`ywr2ymp7mm2oma1`) are not how names and labels are written
+  let switches = 0;
+  for (let i = 1; i < v.length; i++) {
+    const a = isDigit(v.charCodeAt(i - 1));
+    const b = isDigit(v.charCodeAt(i));
+    if (a !== b && /[A-Za-z]/.test(v[a ? i : i - 1])) switches++;
+  }
+  if (switches >= 4) return false;
   const parts = v.split(/[^A-Za-z]+|(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/);
   let letters = 0;
   let wordLetters = 0;

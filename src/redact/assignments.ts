@@ -16,6 +16,8 @@ import {
   isDottedIdentifier,
   isIdentifierLike,
   isKnownNonSecret,
+  isNumberLiteral,
+  isWordy,
   isPlaceholder,
   isUuid,
   looksLikePassword,
@@ -90,7 +92,8 @@ const DENY_LAST = new Set([
   'scope', 'scopes', 'claim', 'claims', 'flow', 'grant', 'created', 'updated', 'modified', 'timestamp', 'date',
   'time', 'cmd', 'command', 'script', 'vault', 'rotated', 'last', 'check', 'checker', 'test', 'tests', 'spec',
   'validate', 'verify', 'verified', 'confirm', 'confirmation', 'again', 'repeat', 'old', 'policy', 'rules', 'min',
-  'hashing', 'hasher', 'encoder', 'decoder', 'parser', 'service', 'client', 'bucket',
+  'hashing', 'hasher', 'encoder', 'decoder', 'parser', 'service', 'client', 'bucket', 'arg', 'args', 'argument',
+  'arguments', 'flag', 'flags', 'through', 'thru', 'fail', 'failed', 'failure', 'depth', 'op', 'ops', 'func', 'fn',
 ]);
 
 /** An identifier's words, lower-cased: `azureClientSecret` → azure client secret, `DD-API-KEY` → dd api key. */
@@ -121,7 +124,7 @@ export function classifyKey(key: string): KeyClass | null {
 }
 
 function classifySegments(segs: string[]): KeyClass | null {
-  if (segs.length === 0 || segs.length > 8) return null;
+  if (segs.length === 0 || segs.length > 6) return null;
   for (const s of segs) if (DENY_ANY.has(s)) return null;
   if (DENY_LAST.has(segs[segs.length - 1])) return null;
   let cls: KeyClass | null = null;
@@ -236,8 +239,9 @@ function quotedValueAt(text: string, p: number): ValueSpan | null {
     if (c === qc || c === BACKSLASH || c === 0x0a || c === 0x0d) break;
     e++;
   }
+  // the closing quote is escaped like the opening one; a quote of another level is the enclosing string's end
   const close = quoteAt(text, e);
-  if (close === 0 || quoteCharAt(text, e, close) !== qc) return null;
+  if (close !== q || quoteCharAt(text, e, close) !== qc) return null;
   return { start, end: e, quoted: true };
 }
 
@@ -248,6 +252,9 @@ function bareValueAt(text: string, p: number): ValueSpan | null {
   while (e < stop && isBareValueChar(text.charCodeAt(e))) e++;
   // `ops_eyJzaWdu...`: a value cut short in documentation is not a secret
   if (text.startsWith('...', e - 3) || text.startsWith('…', e)) return null;
+  // a call or an index (`getPassword()`, `this.options.isEqual?.(x)`, `env['X']`): code, not a literal
+  const after = text.charCodeAt(e);
+  if (after === 0x28 || after === 0x5b) return null;
   let pad = 0;
   while (e < text.length && text.charCodeAt(e) === 0x3d && pad < 3) {
     e++;
@@ -255,8 +262,6 @@ function bareValueAt(text: string, p: number): ValueSpan | null {
   }
   while (e > p && (text.charCodeAt(e - 1) === 0x2e || text.charCodeAt(e - 1) === 0x3a)) e--;
   if (e === p) return null;
-  const next = text.charCodeAt(e);
-  if (next === 0x28 || next === 0x5b) return null; // a call or an index: code, not a literal
   return { start: p, end: e, quoted: false };
 }
 
@@ -268,26 +273,36 @@ function valueAt(text: string, p: number, allowBare: boolean): ValueSpan | null 
   return allowBare ? bareValueAt(text, p) : null;
 }
 
-/** Strictness of the value gate: `literal` in config syntax, `code` after ` = ` or `:=`, `loose` in prose. */
-type Context = 'literal' | 'code' | 'loose' | 'cli';
+/**
+ * Strictness of the value gate: `literal` in config syntax, `code` after ` = ` or `:=`, `cli` after a flag,
+ * `stated` in prose that says the value ("KEY is set to …", "token …: …"), `loose` for a bare word after the name.
+ */
+type Context = 'literal' | 'code' | 'cli' | 'stated' | 'loose';
 
 /** Whether `v`, the value of an identifier of class `cls`, is a secret. */
 export function acceptValue(v: string, cls: KeyClass, quoted: boolean, context: Context): boolean {
-  if (v.length === 0 || v.includes('‹') || isPlaceholder(v)) return false;
+  if (v.length === 0 || v.includes('‹') || isPlaceholder(v) || isNumberLiteral(v)) return false;
   if (!quoted && (isDottedIdentifier(v) || isConstantName(v) || isIdentifierLike(v))) return false;
+  // `allowUnsafeAskPass`: a camelCase name, not a chosen secret
+  if (/^[a-z]+(?:[A-Z][a-z]+)+$/.test(v) && isWordy(v)) return false;
+  const spaced = /\s/.test(v);
+  // "Password used to generate key", "top secret": a description of the secret, not the secret
+  if (spaced && /pass(?:word|phrase)?|secret|token|\bkey\b|credential/i.test(v)) return false;
+  // tokens and keys are one run of printable ASCII; only passwords and passphrases may hold spaces or other scripts
+  if (cls !== 'password' && (spaced || /[^\x21-\x7e]/.test(v))) return false;
   const idOrHex = isUuid(v) || isDigestHex(v);
   if (isKnownNonSecret(v) && !(idOrHex && cls !== 'weak' && context !== 'loose')) return false;
-  if (cls === 'weak') return looksRandom(v, 20) || isBase64Credential(v);
-  if (context === 'loose') {
+  if (cls === 'weak') return context !== 'loose' && context !== 'stated' && (looksRandom(v, 20) || isBase64Credential(v));
+  if (context === 'loose' || context === 'stated') {
     // prose: a chosen password has digits, or letters of both cases with symbols
     if (cls === 'password') return looksLikePassword(v) && v.length >= 8 && (/\d/.test(v) || classCount(v) >= 3);
-    return looksRandom(v, 16);
+    return looksRandom(v, 16) || (context === 'stated' && idOrHex);
   }
   if (cls === 'password') {
     if (context === 'code') return looksRandom(v, 8) || (looksLikePassword(v) && classCount(v) >= 3);
     return looksLikePassword(v) || idOrHex;
   }
-  return looksRandom(v, context === 'code' ? 12 : 10) || isBase64Credential(v) || idOrHex;
+  return looksRandom(v, context === 'code' || classCount(v) < 3 ? 16 : 12) || isBase64Credential(v) || idOrHex;
 }
 
 function emit(text: string, value: ValueSpan, key: string, cls: KeyClass, context: Context, sink: SpanSink): boolean {
@@ -328,13 +343,15 @@ const PROSE_STOP = /\b(?:fingerprint|id|ids|hash|sha\d*|digest|name|url|path|fil
 /** "the password is …", "`GH_TOKEN` is set to `…`", "here's the Azure AD token, use it for the deploy: …". */
 function proseValue(text: string, p: number, key: string, cls: KeyClass, cli: boolean, sink: SpanSink): void {
   if (cls === 'weak') return;
+  // "pass `{…}` as the option": the verb, not a name, unless it is a flag (`--pass x`)
+  if (!cli && key.toLowerCase() === 'pass') return;
   // directly after the key: `--password value`, `password value`, `KEY is value`, `KEY is set to value`
   let q = skipBlanks(text, p, 4);
   if (q > p) {
     const verb = /^(?:(?:is|was|are|=)[ \t]+(?:set[ \t]+to[ \t]+|now[ \t]+)?|set[ \t]+to[ \t]+)/.exec(text.slice(q, q + 24));
     if (verb) q += verb[0].length;
     const value = valueAt(text, q, true);
-    if (value && emit(text, value, key, cls, cli ? 'cli' : 'loose', sink)) return;
+    if (value && emit(text, value, key, cls, cli ? 'cli' : verb ? 'stated' : 'loose', sink)) return;
   }
   if (cli) return;
   // further along the sentence, after a colon or "is"
@@ -342,7 +359,7 @@ function proseValue(text: string, p: number, key: string, cls: KeyClass, cli: bo
   const m = /^([^\n\\.;!?`'"]{0,64}?)(?::|\bis|=)[ \t]+`?/.exec(window);
   if (m === null || PROSE_STOP.test(m[1])) return;
   const value = valueAt(text, p + m[0].length, true);
-  if (value && value.end - value.start >= 16) emit(text, value, key, cls, 'loose', sink);
+  if (value && value.end - value.start >= 16) emit(text, value, key, cls, 'stated', sink);
 }
 
 /** The keyword finder: one call per keyword anchor; see the module comment for the syntaxes. */

@@ -439,7 +439,7 @@ export const TOKEN_RULES: readonly TokenRule[] = [
   }),
   token({
     id: 'doppler-token', kind: 'doppler-token', description: 'Doppler personal, service, CLI, SCIM and audit tokens', anchors: ['dp.pt.', 'dp.st.', 'dp.ct.', 'dp.sa.', 'dp.scim.', 'dp.audit.'],
-    pattern: /dp\.(?:pt|st|ct|sa|scim|audit)\.[A-Za-z0-9]{40,44}/y, samples: { positive: ['dp.pt.nZgBdVWt6qG6eEyelHwomFPyB9Dm68nBeEUDPTTLNvt'], negative: ['dp.pt.short'] },
+    pattern: /dp\.(?:pt|st|ct|sa|scim|audit)\.(?:[a-z0-9_-]{1,40}\.)?[A-Za-z0-9]{40,44}/y, joiners: DASH, samples: { positive: ['dp.st.prd.cXrR4tW8mGf0kN2bQ7vY1hJ9sLpZ6aE3uD5iT0oB', 'dp.pt.nZgBdVWt6qG6eEyelHwomFPyB9Dm68nBeEUDPTTLNvt'], negative: ['dp.pt.short'] },
   }),
   token({
     id: 'new-relic-key', kind: 'new-relic-key', description: 'New Relic user, ingest and browser keys', anchors: ['NRAK-', 'NRII-', 'NRJS-', 'NRAA-'],

@@ -247,7 +247,7 @@ export const findUrlCredentials: Finder = (text, at, anchor, sink) => {
   const h = text.charCodeAt(lastAt + 1);
   if (!(isAlnum(h) || h === 0x5b /* [ */)) return;
   const password = text.slice(pwStart, lastAt);
-  if (password.length < 3 || password === user) return;
+  if (password.length < 6 || password === user) return;
   if (isPlaceholder(password) || /[${}()<>]/.test(user)) return;
   if (/[${}()<>]/.test(password[0]) || password.includes('${') || password.includes('{{')) return;
   const kind = DB_SCHEMES.has(scheme) || scheme.startsWith('jdbc') ? 'connection-string-password' : 'url-password';
@@ -264,8 +264,17 @@ function isCredentialChar(c: number): boolean {
     c === 0x3a || c === 0x7c || c === 0x25;
 }
 
-function readCredential(text: string, p: number): number {
+/** End of the credential at `p`: token68 characters, or — inside a quoted header value — anything up to the quote. */
+function readCredential(text: string, p: number, quote = 0): number {
   const stop = Math.min(text.length, p + 8192);
+  if (quote !== 0) {
+    while (p < stop) {
+      const c = text.charCodeAt(p);
+      if (c === quote || c === BACKSLASH || isSpace(c)) break;
+      p++;
+    }
+    return p;
+  }
   while (p < stop && isCredentialChar(text.charCodeAt(p))) p++;
   return p;
 }
@@ -286,8 +295,8 @@ function acceptCredential(cred: string, scheme: string | null): boolean {
   return isUuid(cred) || looksRandom(cred);
 }
 
-/** Parses `[scheme ]credential` at `p`; adds the credential. */
-function credentialAfter(text: string, p: number, sink: SpanSink, requireScheme: boolean): void {
+/** Parses `[scheme ]credential` at `p` (inside a value quoted with `quote`, if not 0); adds the credential. */
+function credentialAfter(text: string, p: number, sink: SpanSink, requireScheme: boolean, quote: number): void {
   p = skipBlanks(text, p, 8);
   let w = p;
   while (w < text.length && w - p < 32 && (isAlnum(text.charCodeAt(w)) || text.charCodeAt(w) === 0x2d)) w++;
@@ -301,7 +310,7 @@ function credentialAfter(text: string, p: number, sink: SpanSink, requireScheme:
     }
   }
   if (requireScheme && scheme === null) return;
-  const e = readCredential(text, p);
+  const e = readCredential(text, p, quote);
   const cred = text.slice(p, e);
   if (!acceptCredential(cred, scheme)) return;
   sink.add(p, e, scheme === null ? 'auth-header' : SCHEMES[scheme], 'structure');
@@ -322,8 +331,9 @@ export const findAuthorizationHeader: Finder = (text, at, anchor, sink) => {
   else return;
   p = skipBlanks(text, p, 4);
   if (text.charCodeAt(p) === 0x66 /* f-string */ && quoteAt(text, p + 1) > 0) p++;
-  p += quoteAt(text, p);
-  credentialAfter(text, p, sink, false);
+  const q = quoteAt(text, p);
+  const quote = q > 0 ? quoteCharAt(text, p, q) : 0;
+  credentialAfter(text, p + q, sink, false, quote);
 };
 
 /** `Bearer <token>` wherever it appears (a header built in code, a log line). */
@@ -351,15 +361,19 @@ interface ShellWord {
 
 /**
  * Reads one shell word at `p`: unquoted runs and quoted parts (`'…'`, `"…"`, and their JSON-escaped forms `\"…\"`)
- * glued together, as the shell would see it. Null for an empty word or an unterminated quote.
+ * glued together, as the shell would see it. Null for an empty word or an unterminated quote. All quotes of a word
+ * are escaped alike: in a JSONL line, `\"` around a shell string is one level and a bare `"` ends the JSON string.
  */
 export function readShellWord(text: string, p: number, max = 512): ShellWord | null {
   const value: string[] = [];
   const positions: number[] = [];
   const stop = Math.min(text.length, p + max);
+  let level = -1;
   while (p < stop) {
     const q = quoteAt(text, p);
     if (q > 0) {
+      if (level >= 0 && q !== level) break;
+      level = q;
       const qc = quoteCharAt(text, p, q);
       let i = p + q;
       while (i < stop && text.charCodeAt(i) !== qc && text.charCodeAt(i) !== BACKSLASH && text.charCodeAt(i) !== 0x0a) {
@@ -369,7 +383,7 @@ export function readShellWord(text: string, p: number, max = 512): ShellWord | n
       }
       // the closing quote, possibly escaped like the opening one
       const close = quoteAt(text, i);
-      if (close === 0 || quoteCharAt(text, i, close) !== qc) return null;
+      if (close !== q || quoteCharAt(text, i, close) !== qc) return null;
       p = i + close;
       continue;
     }
@@ -496,7 +510,7 @@ export const findLoginPair: Finder = (text, at, anchor, sink) => {
 export const findSqlPassword: Finder = (text, at, anchor, sink) => {
   const p = skipBlanks(text, at + anchor.length, 4);
   const q = quoteAt(text, p);
-  if (q === 0) return;
+  if (q === 0 || quoteCharAt(text, p, q) === 0x60 /* ` */) return;
   const word = readShellWord(text, p, 256);
   if (word === null || !acceptCliPassword(word.value)) return;
   sink.add(word.positions[0], word.positions[word.positions.length - 1] + 1, 'password', 'structure');
