@@ -2,7 +2,7 @@
  * What is not a secret even when it sits where one could: placeholders, documentation values, and the identifiers,
  * digests and encoded media that assistants' logs are full of. Pure predicates over a candidate value.
  */
-import { charClasses, classCount, entropy, isDigit, isHexChar } from './text.js';
+import { classCount, entropy, isDigit, isHexChar } from './text.js';
 
 /** Marks of an example, a template or masked output (matched case-insensitively anywhere in a value or token). */
 export const PLACEHOLDER_MARKS =
@@ -29,7 +29,7 @@ const ROLE_NAME = /^(?:my|your|the|some|a|new|old|test|dummy|default|db|database
  * `${` or `{{` among other characters.
  */
 const TEMPLATE_PARTS = [
-  /\$\{[A-Za-z_][\w.:=?!+\-/#%*@$ ]{0,80}\}/,
+  /\$\{[A-Za-z_][\w.:=?!+\-/#%*@$ ()'",]{0,120}\}/,
   /\{\{[^{}]{0,80}\}\}/,
   /\$\([^()]{1,120}\)/,
   /#\{[^{}]{1,80}\}/,
@@ -174,10 +174,9 @@ export function isConstantName(v: string): boolean {
   return /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v) && !/\d{4,}/.test(v);
 }
 
-const VOWELS = new Set(['a', 'e', 'i', 'o', 'u']);
 /**
- * True when most letters of `v` form pronounceable words (`SalesResults-1.2`, `DOC_Vector_5_32`): names and labels.
- * Random tokens split into short fragments with few vowels.
+ * True when the letters of `v` read as words (`SalesResults-1.2`, `DOC_Vector_5_32`): names and labels, not keys.
+ * Measured by how many of its letter pairs are common in English; random letters rarely form them.
  */
 export function isWordy(v: string): boolean {
   // digits scattered among letters (`ywr2ymp7mm2oma1`) are not how names and labels are written
@@ -188,26 +187,33 @@ export function isWordy(v: string): boolean {
     if (a !== b && /[A-Za-z]/.test(v[a ? i : i - 1])) switches++;
   }
   if (switches >= 4) return false;
-  const parts = v.split(/[^A-Za-z]+|(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/);
-  let letters = 0;
-  let wordLetters = 0;
-  for (const p of parts) {
-    letters += p.length;
-    if (p.length < 3) continue;
-    const lower = p.toLowerCase();
-    let vowels = 0;
-    let cluster = 0;
-    let maxCluster = 0;
-    for (const ch of lower) {
-      if (VOWELS.has(ch)) {
-        vowels++;
-        cluster = 0;
-      } else maxCluster = Math.max(maxCluster, ++cluster);
-    }
-    const ratio = vowels / p.length;
-    if (ratio >= 0.25 && ratio <= 0.75 && maxCluster <= 3) wordLetters += p.length;
+  // names and labels do not carry punctuation like `{}$#!`; generated and chosen secrets do
+  if ((v.match(/[!@#$%^&*(){}[\]<>?~+=|;]/g)?.length ?? 0) >= 3) return false;
+  return bigramScore(v) >= 0.55;
+}
+
+/** The most frequent letter pairs of English text and identifiers: words are made of them, random letters rarely. */
+const COMMON_BIGRAMS = new Set(
+  (
+    'th he in er an re on at en nd ti es or te of ed is it al ar st to nt ng se ha as ou io le ve co me de hi ri ro ' +
+    'ic ne ea ra ce li ch ll be ma si om ur ca el ta la ns ge ly ei os no pe do su pa et ac ut ad am ap ct di ec em ' +
+    'ex fi fo id il im lo mi mo na ni ol pl po pr qu rs rt sh so sp ss tr ts ty ul un us wa we wh wi'
+  ).split(' '),
+);
+
+/** Share of the letter pairs of `v` (inside runs of letters, ignoring case) that are common English bigrams. */
+export function bigramScore(v: string): number {
+  const lower = v.toLowerCase();
+  let pairs = 0;
+  let common = 0;
+  for (let i = 1; i < lower.length; i++) {
+    const a = lower.charCodeAt(i - 1);
+    const b = lower.charCodeAt(i);
+    if (a < 0x61 || a > 0x7a || b < 0x61 || b > 0x7a) continue;
+    pairs++;
+    if (COMMON_BIGRAMS.has(lower.slice(i - 1, i + 1))) common++;
   }
-  return letters > 0 && wordLetters / letters >= 0.6 && wordLetters >= v.length * 0.45;
+  return pairs < 4 ? 0 : common / pairs;
 }
 
 /**
@@ -221,9 +227,6 @@ export function looksRandom(v: string, minLength = 16): boolean {
   const h = entropy(v);
   if (h < (v.length >= 32 ? 3.3 : 3.0)) return false;
   if (isLowVariety(v)) return false;
-  const k = charClasses(v);
-  // lowercase hex or base32 (digits + one case) is random when long; mixed case needs fewer characters
-  if (k.upper > 0 && k.lower > 0 && k.digit > 0) return !isWordy(v) || h >= 4;
   return !isWordy(v);
 }
 

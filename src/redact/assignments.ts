@@ -209,8 +209,8 @@ function separatorAt(text: string, p: number, keyQuoted: boolean, tagOpen: boole
       return null;
     case 0x7c: // |
       return d === 0x7c ? { sep: 'default', end: p + 2 } : null;
-    case 0x2c: // ,
-      return keyQuoted ? { sep: 'comma', end: p + 1 } : null;
+    case 0x2c: // , — `getenv("KEY", "default")`; not a Markdown list of `names`
+      return keyQuoted && text.charCodeAt(p - 1) !== 0x60 ? { sep: 'comma', end: p + 1 } : null;
     case 0x28: // (
       return { sep: 'paren', end: p + 1 };
     case 0x3e: // >
@@ -279,12 +279,29 @@ function valueAt(text: string, p: number, allowBare: boolean): ValueSpan | null 
  */
 type Context = 'literal' | 'code' | 'cli' | 'stated' | 'loose';
 
+/** Decisions for short values, which repeat (`"password": "…"` in every fixture); bounded. */
+const decided = new Map<string, boolean>();
+
 /** Whether `v`, the value of an identifier of class `cls`, is a secret. */
 export function acceptValue(v: string, cls: KeyClass, quoted: boolean, context: Context): boolean {
-  if (v.length === 0 || v.includes('‹') || isPlaceholder(v) || isNumberLiteral(v)) return false;
+  // cheap length floor first: the scan may call this at every `key=` of a pathological line
+  if (v.length < (cls === 'password' ? 6 : cls === 'weak' ? 20 : 8)) return false;
+  if (v.length > 64) return judgeValue(v, cls, quoted, context);
+  const memo = `${cls}${context}${quoted ? 1 : 0}${v}`;
+  const hit = decided.get(memo);
+  if (hit !== undefined) return hit;
+  const verdict = judgeValue(v, cls, quoted, context);
+  if (decided.size >= 4096) decided.clear();
+  decided.set(memo, verdict);
+  return verdict;
+}
+
+function judgeValue(v: string, cls: KeyClass, quoted: boolean, context: Context): boolean {
+  if (v.includes('‹') || isPlaceholder(v) || isNumberLiteral(v)) return false;
   if (!quoted && (isDottedIdentifier(v) || isConstantName(v) || isIdentifierLike(v))) return false;
-  // `allowUnsafeAskPass`: a camelCase name, not a chosen secret
-  if (/^[a-z]+(?:[A-Z][a-z]+)+$/.test(v) && isWordy(v)) return false;
+  // `allowUnsafeAskPass`, `ToPascalCaseKeys`, `"__my_variable__"`, `hashed_pwd`: a name, not a chosen secret
+  const inner = v.replace(/^(["'])(.*)\1$/, '$2');
+  if (/^[A-Za-z][a-z]+(?:[A-Z][a-z]+)+$/.test(inner) || /^_*[a-z]+(?:_[a-z]+)+_*$/.test(inner) || /^__\w+__$/.test(inner)) return false;
   const spaced = /\s/.test(v);
   // "Password used to generate key", "top secret": a description of the secret, not the secret
   if (spaced && /pass(?:word|phrase)?|secret|token|\bkey\b|credential/i.test(v)) return false;

@@ -136,7 +136,7 @@ function overlapsAny(start: number, end: number, starts: readonly number[], ends
 }
 
 /** Sorts the collected spans and merges those that overlap or touch; the highest-priority tier names the kind. */
-function merge(text: string, sink: SpanSink): SecretSpan[] {
+export function mergeSpans(text: string, sink: SpanSink): SecretSpan[] {
   if (sink.size === 0) return [];
   const order = keptSpans(text, sink);
   const n = order.length;
@@ -198,5 +198,5 @@ export function detectSecrets(text: string): SecretSpan[] {
       for (const find of single.finders) find(text, i, single.text, sink);
     }
   }
-  return merge(text, sink);
+  return mergeSpans(text, sink);
 }

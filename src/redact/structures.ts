@@ -397,19 +397,41 @@ export function readShellWord(text: string, p: number, max = 512): ShellWord | n
   return { value: value.join(''), positions, end: p };
 }
 
+/** Characters that end a simple command: line breaks, `;`, `|`, `&`, `(`, backticks, quotes and escapes. */
+function isCommandBoundary(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c === 0x0a || c === 0x3b || c === 0x7c || c === 0x26 || c === 0x28 || c === 0x60 || isQuote(c) || c === BACKSLASH || isEscapeLetter(text, i);
+}
+
+/** Longest command prefix looked at before a flag. */
+const MAX_COMMAND = 300;
+
+/**
+ * Start of the simple command that contains `at`, or -1 when it is longer than MAX_COMMAND. Consecutive flags of one
+ * command share the scan: the text between two calls is looked at once, so a line of a million flags stays linear.
+ */
+function commandStart(text: string, at: number, sink: SpanSink): number {
+  const limit = Math.max(0, at - MAX_COMMAND);
+  const cached = sink.commandFrom >= 0 && sink.commandFrom < at && sink.commandFrom >= limit;
+  const floor = cached ? sink.commandFrom : limit;
+  let s = at;
+  while (s > floor && !isCommandBoundary(text, s - 1)) s--;
+  let start: number;
+  if (s > floor || s === 0) start = s;
+  else if (cached) start = sink.commandAt >= limit ? sink.commandAt : -1;
+  else start = -1;
+  sink.commandFrom = at;
+  sink.commandAt = start;
+  return start;
+}
+
 /**
  * The words of the simple command that contains `at`, up to `at`, without prompt, `sudo`, `env` and variable
  * assignments: `$ sudo docker login -u bot -p` → docker login -u bot. The first is the command's basename.
  */
-export function commandWords(text: string, at: number): string[] {
-  let s = at;
-  const stop = Math.max(0, at - 300);
-  while (s > stop) {
-    const c = text.charCodeAt(s - 1);
-    if (c === 0x0a || c === 0x3b || c === 0x7c || c === 0x26 || c === 0x28 || c === 0x60 || isQuote(c) || c === BACKSLASH) break;
-    if (isEscapeLetter(text, s - 1)) break;
-    s--;
-  }
+export function commandWords(text: string, at: number, sink: SpanSink): string[] {
+  const s = commandStart(text, at, sink);
+  if (s < 0) return [];
   const words = text.slice(s, at).trim().split(/\s+/).filter((w) => w.length > 0);
   let i = 0;
   while (i < words.length) {
@@ -478,7 +500,7 @@ export const findPasswordFlag: Finder = (text, at, anchor, sink) => {
   if (!spec) return;
   const after = at + anchor.length;
   const glued = after < text.length && !isSpace(text.charCodeAt(after)) && text.charCodeAt(after) !== BACKSLASH;
-  const words = commandWords(text, at);
+  const words = commandWords(text, at, sink);
   const cmd = words[0] ?? '';
   if (!(glued ? spec.glued : spec.spaced).includes(cmd)) return;
   const sub = spec.subcommand?.[cmd];

@@ -12,12 +12,18 @@ function continuationTest(joiners: string): (c: number) => boolean {
   return (c) => isWordChar(c) || extra.has(c);
 }
 
+const backSets = new WeakMap<TokenRule, Set<number>>();
+
 /** Where a token matched by `rule` would start, given the anchor at `at`; -1 when it cannot. */
 function tokenStart(text: string, at: number, rule: TokenRule): number {
   const back = rule.back;
   if (back === undefined) return at;
   if (typeof back === 'number') return at - back;
-  const allowed = new Set([...back.chars].map((ch) => ch.charCodeAt(0)));
+  let allowed = backSets.get(rule);
+  if (allowed === undefined) {
+    allowed = new Set([...back.chars].map((ch) => ch.charCodeAt(0)));
+    backSets.set(rule, allowed);
+  }
   let s = at;
   const stop = Math.max(0, at - back.max);
   while (s > stop && allowed.has(text.charCodeAt(s - 1))) s--;

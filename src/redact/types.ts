@@ -34,6 +34,9 @@ export class SpanSink {
   /** Cache for private-key blocks: the first `-----END` at or after `endFrom` is at `endAt` (-1: none). */
   endFrom = -1;
   endAt = -1;
+  /** Cache for command-line flags: the simple command around the flag at `commandFrom` starts at `commandAt` (-1: too far). */
+  commandFrom = -1;
+  commandAt = -1;
 
   add(start: number, end: number, kind: string, tier: Tier): void {
     if (end <= start) return;
