@@ -79,8 +79,8 @@ export function isPlaceholder(value: string): boolean {
   if (v.length === 0) return true;
   const lower = v.toLowerCase();
   if (PLACEHOLDER_EXACT.has(lower) || ROLE_NAME.test(v)) return true;
-  // "securepassword", "supersecret", "testpasswd": a word made of the word
-  if (v.length <= 16 && /^[a-z]*(?:password|passwd|secret)[a-z]*$/.test(v)) return true;
+  // "securepassword", "supersecret", "user:passwd": made of the word itself, nothing chosen about it
+  if (v.length <= 16 && /password|passwd|secret/i.test(v) && !/\d/.test(v.replace(/password|passwd|secret/gi, ''))) return true;
   if (isTemplate(v) || isRepeatedChar(v) || isLowVariety(v) || isLeetPlaceholder(v)) return true;
   if (PLACEHOLDER_MARKS.test(v)) return true;
   return false;

@@ -33,7 +33,9 @@ export type KeyClass = 'password' | 'secret' | 'weak';
 
 const PASSWORD_WORDS = new Set(['password', 'passwd', 'passphrase', 'passcode', 'pwd', 'pass', 'pw', 'passw', 'pword', 'pswd']);
 const PASSWORD_PARTS = ['password', 'passwd', 'passphrase'];
-const SECRET_WORDS = new Set(['secret', 'secrets', 'token', 'apikey', 'credential', 'credentials', 'creds', 'cred', 'bearer', 'pat', 'hmac', 'jwt']);
+const SECRET_WORDS = new Set(['secret', 'secrets', 'token', 'apikey', 'credential', 'credentials', 'creds', 'cred', 'bearer', 'hmac', 'jwt']);
+/** `pat` is a personal access token after these (`ADO_PAT`, `gh_pat`), an abbreviation of "pattern" elsewhere. */
+const PAT_OWNERS = new Set(['gh', 'github', 'gitlab', 'gl', 'ado', 'devops', 'azure', 'ext', 'personal', 'bitbucket', 'hf', 'access', 'api', 'git', 'vsts', 'tfs', 'docker', 'dockerhub', 'npm', 'cf', 'figma', 'sonar', 'snyk']);
 const SECRET_PARTS = ['secret', 'token', 'apikey', 'credential'];
 /** Words that contain a secret word without meaning one. */
 const FALSE_FRIENDS = new Set([
@@ -52,7 +54,7 @@ const KEY_NOT_CREDENTIAL = new Set([
   'column', 'attribute', 'attr', 'property', 'prop', 'param', 'option', 'menu', 'shortcut', 'keyboard', 'route',
   'cell', 'node', 'entry', 'record', 'table', 'state', 'store', 'storage_prefix', 'sorting', 'dedupe', 'dedup',
   'join', 'lock', 'mutex', 'shard', 'tenant', 'user', 'event', 'blob', 'asset', 'image', 'cdn', 'config', 'setting',
-  'settings', 'env', 'var', 'name', 'kms', 'ssh', 'gpg', 'pgp', 'rsa', 'ecdsa', 'ed25519', 'encryption_key_id',
+  'settings', 'env', 'var', 'name', 'kms', 'ssh', 'gpg', 'pgp', 'rsa', 'ecdsa', 'ed25519', 'this', 'self', 'my', 'the',
 ]);
 /** `…key` compounds that are credentials: `accesskey`, `secretkey`, `apikey`, `privatekey`, `accountkey`. */
 const KEY_COMPOUND = new Set([
@@ -93,7 +95,15 @@ const DENY_LAST = new Set([
   'time', 'cmd', 'command', 'script', 'vault', 'rotated', 'last', 'check', 'checker', 'test', 'tests', 'spec',
   'validate', 'verify', 'verified', 'confirm', 'confirmation', 'again', 'repeat', 'old', 'policy', 'rules', 'min',
   'hashing', 'hasher', 'encoder', 'decoder', 'parser', 'service', 'client', 'bucket', 'arg', 'args', 'argument',
-  'arguments', 'flag', 'flags', 'through', 'thru', 'fail', 'failed', 'failure', 'depth', 'op', 'ops', 'func', 'fn',
+  'arguments', 'flag', 'flags', 'through', 'thru', 'fail', 'failed', 'failure', 'depth', 'op', 'ops', 'func', 'fn', 'mgr',
+]);
+
+/** Verbs that make `name(…)` a function working on a secret rather than a constructor holding one. */
+const PAREN_VERBS = new Set([
+  'split', 'parse', 'validate', 'check', 'verify', 'hash', 'encode', 'decode', 'compare', 'strip', 'mask', 'redact',
+  'format', 'print', 'log', 'read', 'load', 'get', 'find', 'lookup', 'is', 'has', 'encrypt', 'decrypt', 'sanitize',
+  'test', 'assert', 'expect', 'describe', 'it', 'generate', 'gen', 'random', 'create', 'make', 'rotate', 'revoke',
+  'delete', 'remove', 'fetch', 'request', 'prompt', 'ask', 'input', 'escape', 'quote', 'normalize', 'to', 'from',
 ]);
 
 /** An identifier's words, lower-cased: `azureClientSecret` → azure client secret, `DD-API-KEY` → dd api key. */
@@ -134,8 +144,11 @@ function classifySegments(segs: string[]): KeyClass | null {
     if (s === 'key' && (segs[i + 1] === 'vault' || segs[i + 1] === 'store')) return null;
     if (PASSWORD_WORDS.has(s) || PASSWORD_PARTS.some((w) => s.includes(w))) return 'password';
     if (SECRET_WORDS.has(s) || SECRET_PARTS.some((w) => s.includes(w))) cls = 'secret';
+    else if (s === 'pat' && (segs.length === 1 || PAT_OWNERS.has(segs[i - 1]))) cls = 'secret';
     else if (s === 'key' || s === 'keys') {
-      if (i > 0 && !KEY_NOT_CREDENTIAL.has(segs[i - 1])) cls = 'secret';
+      // `primaryKey`, `cache_key`: a lookup key; a bare `key` must prove itself by its value
+      if (i > 0 && KEY_NOT_CREDENTIAL.has(segs[i - 1])) continue;
+      if (i > 0) cls = 'secret';
       else if (cls === null) cls = 'weak';
     } else if (s.length > 3 && s.endsWith('key') && KEY_COMPOUND.has(s.slice(0, -3))) cls = 'secret';
     else if (s === 'auth' && cls === null) cls = 'weak';
@@ -242,6 +255,10 @@ function quotedValueAt(text: string, p: number): ValueSpan | null {
   // the closing quote is escaped like the opening one; a quote of another level is the enclosing string's end
   const close = quoteAt(text, e);
   if (close !== q || quoteCharAt(text, e, close) !== qc) return null;
+  // `"prefix" + x`, `"%s" % x`, `"…".format(x)`: part of an expression, not the whole value
+  const after = skipBlanks(text, e + close, 4);
+  const c = text.charCodeAt(after);
+  if (c === 0x2b || c === 0x25 || (c === 0x2e && /[A-Za-z]/.test(text[after + 1] ?? ''))) return null;
   return { start, end: e, quoted: true };
 }
 
@@ -301,7 +318,9 @@ function judgeValue(v: string, cls: KeyClass, quoted: boolean, context: Context)
   if (!quoted && (isDottedIdentifier(v) || isConstantName(v) || isIdentifierLike(v))) return false;
   // `allowUnsafeAskPass`, `ToPascalCaseKeys`, `"__my_variable__"`, `hashed_pwd`: a name, not a chosen secret
   const inner = v.replace(/^(["'])(.*)\1$/, '$2');
-  if (/^[A-Za-z][a-z]+(?:[A-Z][a-z]+)+$/.test(inner) || /^_*[a-z]+(?:_[a-z]+)+_*$/.test(inner) || /^__\w+__$/.test(inner)) return false;
+  if (/^[A-Z]*[a-z]*(?:[A-Z][a-z]+)+$/.test(inner) || /^_*[a-z]+(?:_[a-z]+)+_*$/.test(inner) || /^__\w+__$/.test(inner)) return false;
+  // a regular expression is a pattern, not a value
+  if (/\(\?[:=!<]|\[[A-Za-z0-9]-[A-Za-z0-9]|\\[dswbDSWB]|\.\*|\.\+/.test(v)) return false;
   const spaced = /\s/.test(v);
   // "Password used to generate key", "top secret": a description of the secret, not the secret
   if (spaced && /pass(?:word|phrase)?|secret|token|\bkey\b|credential/i.test(v)) return false;
@@ -311,6 +330,7 @@ function judgeValue(v: string, cls: KeyClass, quoted: boolean, context: Context)
   if (isKnownNonSecret(v) && !(idOrHex && cls !== 'weak' && context !== 'loose')) return false;
   if (cls === 'weak') return context !== 'loose' && context !== 'stated' && (looksRandom(v, 20) || isBase64Credential(v));
   if (context === 'loose' || context === 'stated') {
+    if (spaced) return false;
     // prose: a chosen password has digits, or letters of both cases with symbols
     if (cls === 'password') return looksLikePassword(v) && v.length >= 8 && (/\d/.test(v) || classCount(v) >= 3);
     return looksRandom(v, 16) || (context === 'stated' && idOrHex);
@@ -319,7 +339,9 @@ function judgeValue(v: string, cls: KeyClass, quoted: boolean, context: Context)
     if (context === 'code') return looksRandom(v, 8) || (looksLikePassword(v) && classCount(v) >= 3);
     return looksLikePassword(v) || idOrHex;
   }
-  return looksRandom(v, context === 'code' || classCount(v) < 3 ? 16 : 12) || isBase64Credential(v) || idOrHex;
+  // a quoted literal of a secret-named key needs less length to count than a bare word after `=`
+  const min = quoted && context === 'literal' ? 8 : context === 'code' || classCount(v) < 3 ? 16 : 12;
+  return looksRandom(v, min) || isBase64Credential(v) || idOrHex;
 }
 
 function emit(text: string, value: ValueSpan, key: string, cls: KeyClass, context: Context, sink: SpanSink): boolean {
@@ -428,6 +450,8 @@ export const findAssignment: Finder = (text, at, anchor, sink) => {
     valueOnNextLine(text, q, key, cls, sink);
     return;
   }
+  // `splitpasswd('user:passwd')`, `validatePassword("…")`: an argument to a function about the secret
+  if (sep.sep === 'paren' && PAREN_VERBS.has(keySegments(key)[0])) return;
   let value: ValueSpan | null;
   if (sep.sep === 'tag') {
     const close = text.indexOf('<', q);

@@ -18,6 +18,7 @@
 import { findAssignment } from './assignments.js';
 import {
   findAuthorizationHeader,
+  findAwsSecretShape,
   findBase64PrivateKey,
   findBearer,
   findLoginPair,
@@ -714,6 +715,14 @@ export const STRUCTURE_RULES: readonly StructureRule[] = [
   structure({
     id: 'sql-password', kind: 'password', description: "SQL: IDENTIFIED BY 'password'", anchors: ['IDENTIFIED BY', 'identified by'], find: findSqlPassword,
     samples: { positive: ["CREATE USER app IDENTIFIED BY '⟦wrM2PNNi5k!SceLF⟧';"], negative: ["CREATE USER app IDENTIFIED BY 'password';"] },
+  }),
+  structure({
+    id: 'aws-secret-key-shape', kind: 'aws-secret-access-key', description: 'A 40-character base64 value with / or + (an AWS secret access key) assigned to any name',
+    anchors: ['=', ': '], find: findAwsSecretShape,
+    samples: {
+      positive: ['mimi=⟦gX69YO4CvBsVjzAwYxdGyDd30t5+9ez31gKATtj4⟧', "secret: '⟦Rk3pQ9vX2mN8bT5wY7zL1cF4hJ6dS0aG/eU+iO3K⟧'"],
+      negative: ['digest=ZXlKaGJHY2lPaUpJVXpJMU5pSXNJblI1Y0NJNklr', 'x-amz-cf-id: -1PmOUXRjtz_SCrqd-sem9JaekyBWUcaOFgrc7yNoKwJkSkzWdW7H8UW==', 'a == gX69YO4CvBsVjzAwYxdGyDd30t5+9ez31gKATtj4'],
+    },
   }),
   structure({
     id: 'azure-sas-signature', kind: 'azure-sas-signature', description: 'The sig parameter of an Azure shared access signature', anchors: ['sig='], find: findSasSignature,

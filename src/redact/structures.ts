@@ -554,3 +554,29 @@ export const findSasSignature: Finder = (text, at, anchor, sink) => {
   if (sig.length < 16 || isPlaceholder(sig) || entropy(sig) < 3.5) return;
   sink.add(s, e, 'azure-sas-signature', 'structure');
 };
+
+/**
+ * A 40-character base64 value with `/` or `+` in it, assigned to anything (`mimi=…`, `key: '…'`): the shape of an AWS
+ * secret access key, which other values of that exact length and alphabet rarely have (digests are 28 or 44 long).
+ */
+export const findAwsSecretShape: Finder = (text, at, anchor, sink) => {
+  if (at > 0 && (text.charCodeAt(at - 1) === 0x3d || text.charCodeAt(at - 1) === 0x21)) return; // == !=
+  let p = skipBlanks(text, at + anchor.length, 4);
+  p += quoteAt(text, p);
+  const stop = Math.min(text.length, p + 41);
+  let e = p;
+  let slashOrPlus = false;
+  while (e < stop) {
+    const c = text.charCodeAt(e);
+    if (isAlnum(c)) e++;
+    else if (c === 0x2f || c === 0x2b) {
+      slashOrPlus = true;
+      e++;
+    } else break;
+  }
+  if (e - p !== 40 || !slashOrPlus) return;
+  if (e < text.length && (isBase64Char(text.charCodeAt(e)) || text.charCodeAt(e) === 0x2d || text.charCodeAt(e) === 0x5f)) return;
+  const v = text.slice(p, e);
+  if (classCount(v) < 4 || entropy(v) < 4.2 || isPlaceholder(v)) return;
+  sink.add(p, e, 'aws-secret-access-key', 'structure');
+};
