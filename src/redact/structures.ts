@@ -563,6 +563,8 @@ export const findAwsSecretShape: Finder = (text, at, anchor, sink) => {
   if (at > 0 && (text.charCodeAt(at - 1) === 0x3d || text.charCodeAt(at - 1) === 0x21)) return; // == !=
   let p = skipBlanks(text, at + anchor.length, 4);
   p += quoteAt(text, p);
+  // most `=` are followed by something else: check the 40th character before reading the value
+  if (!isBase64Char(text.charCodeAt(p + 39)) || isBase64Char(text.charCodeAt(p + 40))) return;
   const stop = Math.min(text.length, p + 41);
   let e = p;
   let slashOrPlus = false;
