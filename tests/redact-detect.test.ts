@@ -199,13 +199,14 @@ describe('adversarial input', () => {
     ['one long word', 'x'.repeat(MB5)],
   ];
   for (const [name, text] of cases) {
-    // the machine is shared: a run slowed by a neighbour is retried, the best of three counts
+    // measured in CPU time, best of three: the machine is shared, and a neighbour's load is not ours
     it(`${name} takes under a second`, () => {
       let best = Infinity;
       for (let attempt = 0; attempt < 3 && best >= 1000; attempt++) {
-        const t0 = performance.now();
+        const before = process.cpuUsage();
         detectSecrets(text);
-        best = Math.min(best, performance.now() - t0);
+        const used = process.cpuUsage(before);
+        best = Math.min(best, (used.user + used.system) / 1000);
       }
       expect(best).toBeLessThan(1000);
     });

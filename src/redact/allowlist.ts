@@ -160,6 +160,7 @@ export function isNumberLiteral(v: string): boolean {
 
 /** `p@ssw0rd`, `pa$$word`, `s3cr3t`: the word itself in leetspeak. */
 export function isLeetPlaceholder(v: string): boolean {
+  if (v.length < 4 || v.length > 10) return false;
   const plain = v.toLowerCase().replace(/[@4]/g, 'a').replace(/[$5]/g, 's').replace(/0/g, 'o').replace(/[1!|]/g, 'i').replace(/3/g, 'e').replace(/7/g, 't');
   return /^(?:password|passwd|passw|pass|secret|letmein|changeme|admin|qwerty|token)$/.test(plain.replace(/iong$/, 'ong'));
 }

@@ -31,7 +31,7 @@ const BACKSLASH = 0x5c;
 /** How strongly an identifier names a secret. `weak`: a bare `key` or `auth`, whose value must prove itself. */
 export type KeyClass = 'password' | 'secret' | 'weak';
 
-const PASSWORD_WORDS = new Set(['password', 'passwd', 'passphrase', 'passcode', 'pwd', 'pass', 'pw', 'passw', 'pword', 'pswd']);
+const PASSWORD_WORDS = new Set(['password', 'passwd', 'passphrase', 'passcode', 'pwd', 'pass', 'pw', 'passw', 'pword', 'pswd', 'mnemonic', 'seedphrase']);
 const PASSWORD_PARTS = ['password', 'passwd', 'passphrase'];
 const SECRET_WORDS = new Set(['secret', 'secrets', 'token', 'apikey', 'credential', 'credentials', 'creds', 'cred', 'bearer', 'hmac', 'jwt']);
 /** `pat` is a personal access token after these (`ADO_PAT`, `gh_pat`), an abbreviation of "pattern" elsewhere. */

@@ -243,11 +243,11 @@ export const TOKEN_RULES: readonly TokenRule[] = [
   // ---- chat and messaging
   token({
     id: 'slack-token', kind: 'slack-token', description: 'Slack bot, user, app, workspace and configuration tokens',
-    anchors: ['xoxb-', 'xoxp-', 'xoxa-', 'xoxo-', 'xoxs-', 'xoxr-', 'xoxe-', 'xoxe.', 'xapp-'],
-    pattern: /(?:xox[bpaosr]-\d{8,14}-(?:\d{8,14}-){0,3}[A-Za-z0-9]{8,64}|xox[ar]-\d-[A-Za-z0-9]{8,48}|xoxe\.xox[bp]-\d-[A-Za-z0-9]{100,250}|xoxe-\d-[A-Za-z0-9]{100,250}|xapp-\d-[A-Z0-9]{8,20}-\d{8,16}-[a-z0-9]{32,128})/y,
+    anchors: ['xoxb-', 'xoxp-', 'xoxa-', 'xoxo-', 'xoxs-', 'xoxr-', 'xoxc-', 'xoxd-', 'xoxe-', 'xoxe.', 'xapp-'],
+    pattern: /(?:xox[bpaosrc]-\d{8,14}-(?:\d{8,14}-){0,3}[A-Za-z0-9]{8,64}|xox[ar]-\d-[A-Za-z0-9]{8,48}|xoxe\.xox[bp]-\d-[A-Za-z0-9]{100,250}|xoxe-\d-[A-Za-z0-9]{100,250}|xoxd-[A-Za-z0-9%/+=]{30,300}|xapp-\d-[A-Z0-9]{8,20}-\d{8,16}-[a-z0-9]{32,128})/y,
     joiners: DASH,
     samples: {
-      positive: ['xoxb-325098196127-7235809271987-sgQzBUmUIRIQRNPDh8rXATmJ', 'xoxp-39419594253-34783715384-310812645143-833e4b8f5ad0c3f8ddcbd3c39f3b4e54', 'xapp-1-A5URELRPVKX-0578983622513-9d49da99026accb50f2c3bdefc97f13abd2742fac2b0ec9364eed8aeb7a28963', 'xoxe-1-cFPBEOtliEqGtduoX1aIF6mMfOxr5H4PbWKUIORRSN1ghZoUowBqDhYNqNEnRGBmuQyzxrIXjpcViCUQZpzNP7S7eOLFImVLRcHLR6Am68AVOESKzGzAN1mppkfgfBjV5fyzwdjyzSmVU6wO6x', 'xoxe.xoxp-1-Ua5ZkhJAfPVIe8Cn0QjF7UtsNGT3tMYAVkEtgBN7Ys8261JwQWtGZJcZz99zATShCVq2wGXuOtHRjPL0idymINQ8bk4I7VaV5L7jueFd1vFJ8OApzJojR0eY81OVj777ddhLMNUUAVJa6C6OlEjE8aY1EeC0OQ81QdU8'],
+      positive: ['xoxc-1234567890-1234567890123-1234567890123-74fa962b801bbc0f251303c4444de0b740fb996bf2a340c5e43322213063b0e3', 'xoxb-325098196127-7235809271987-sgQzBUmUIRIQRNPDh8rXATmJ', 'xoxp-39419594253-34783715384-310812645143-833e4b8f5ad0c3f8ddcbd3c39f3b4e54', 'xapp-1-A5URELRPVKX-0578983622513-9d49da99026accb50f2c3bdefc97f13abd2742fac2b0ec9364eed8aeb7a28963', 'xoxe-1-cFPBEOtliEqGtduoX1aIF6mMfOxr5H4PbWKUIORRSN1ghZoUowBqDhYNqNEnRGBmuQyzxrIXjpcViCUQZpzNP7S7eOLFImVLRcHLR6Am68AVOESKzGzAN1mppkfgfBjV5fyzwdjyzSmVU6wO6x', 'xoxe.xoxp-1-Ua5ZkhJAfPVIe8Cn0QjF7UtsNGT3tMYAVkEtgBN7Ys8261JwQWtGZJcZz99zATShCVq2wGXuOtHRjPL0idymINQ8bk4I7VaV5L7jueFd1vFJ8OApzJojR0eY81OVj777ddhLMNUUAVJa6C6OlEjE8aY1EeC0OQ81QdU8'],
       negative: ['xoxb-xxxxxxxxx-xxxxxxxxxx-xxxxxxxxxxxx', 'xoxb-xoxb-my-bot-token', 'xoxb-12345-abcd234', 'xoxp-1234567890', 'xoxe.xoxp-1-SlackAppConfigurationAccessTokenHere'],
     },
   }),
@@ -263,8 +263,8 @@ export const TOKEN_RULES: readonly TokenRule[] = [
     samples: { positive: ['https://discord.com/api/webhooks/⟦9289068586225782992/AafYT7rcVbh8HShD1fhiDCty2AzACsrzpMziTvb2ZnKTGlWsNEZxj_3y0AH51MfieE9z⟧'], negative: ['https://discord.com/api/webhooks/123/abc'] },
   }),
   token({
-    id: 'teams-webhook', kind: 'teams-webhook', description: 'Microsoft Teams incoming webhook URL', anchors: ['.webhook.office.com/webhookb2/'], embedded: true,
-    pattern: /\.webhook\.office\.com\/webhookb2\/([a-f0-9-]{36}@[a-f0-9-]{36}\/IncomingWebhook\/[a-f0-9]{32}\/[a-f0-9-]{36}(?:\/[A-Za-z0-9_-]+)?)/y, joiners: DASH,
+    id: 'teams-webhook', kind: 'teams-webhook', description: 'Microsoft Teams incoming webhook URL', anchors: ['.webhook.office.com/webhookb2/', 'outlook.office.com/webhook/'], embedded: true,
+    pattern: /(?:\.webhook\.office\.com\/webhookb2|outlook\.office\.com\/webhook)\/([a-f0-9-]{36}@[a-f0-9-]{36}\/IncomingWebhook\/[a-f0-9]{32}\/[a-f0-9-]{36}(?:\/[A-Za-z0-9_-]+)?)/y, joiners: DASH,
     samples: { positive: ['https://acme.webhook.office.com/webhookb2/⟦3f6d4a2e-1b7c-4d8e-9f00-a1b2c3d4e5f6@7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d/IncomingWebhook/df5f772ab6df3fb8b5743d8a92c1cc47/0d1e2f3a-4b5c-4d6e-8f7a-9b0c1d2e3f4a⟧'], negative: ['https://acme.webhook.office.com/webhookb2/'] },
   }),
   token({
@@ -588,6 +588,50 @@ export const TOKEN_RULES: readonly TokenRule[] = [
     pattern: /A{21,23}[A-Za-z0-9%]{80,120}/y, joiners: '%', minEntropy: 3.5, samples: { positive: ['AAAAAAAAAAAAAAAAAAAAAHmwczVe8NGPYNPgEaF76Wdf006hIJgTgiZUevgKTNhN4THOBqBBFd9YiV3aWLwm8aRsgEsVM8KkQujEnIWdlKJzv6j'], negative: ['AAAAAAAAAAAAAAAAAAAAAAAA'] },
   }),
 
+  token({
+    id: 'aws-session-token', kind: 'aws-session-token', description: 'AWS STS session token (base64 that begins with its fixed header)', anchors: ['IQoJb3JpZ2lu', 'FwoGZXIvYXdz'],
+    pattern: /(?:IQoJb3JpZ2lu|FwoGZXIvYXdz)[A-Za-z0-9+/]{100,4000}={0,2}/y, joiners: B64, minEntropy: 4.5,
+    samples: { positive: ['IQoJb3JpZ2luX2VjEAkoho9EcW0kZvdZO2TM9hRYZbWHmJPOYDL7Q29vX2vpV63kLNRJoWJ8PxaeFwnPbWkzLinJPiLfpDlQb+HGue7M+J0V77kDS2taKLb9jVCEAWFh6xLiPWfvxC7lOBD/2H6rW7f7Px4cLcpwePTaujRH5QFZvsyPmucBfbGfPr3BwmCkEBkFhWG7sOr8Gt2FeqC7JAtWdIjpcKPQ3CuW0LiI51+zTcMtgR9cBxA2Sz2F2VZ7fiIZdeXf5Yly3+EhPJEShtJR+ZDdIiQWjfE6mfTVD4pX5YXmryZmIZ8holDls=='], negative: ['IQoJb3JpZ2luX2VjEAk'] },
+  }),
+  token({
+    id: 'hubspot-private-app-token', kind: 'hubspot-token', description: 'HubSpot private app access token', anchors: ['pat-na', 'pat-eu', 'pat-ap'],
+    pattern: /pat-(?:na|eu|ap)\d-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/y, joiners: DASH,
+    samples: { positive: ['pat-na1-422b8c9d-ab8c-4f3e-a782-56144ec08b9b'], negative: ['pat-na1-short'] },
+  }),
+  token({
+    id: 'nuget-api-key', kind: 'nuget-api-key', description: 'NuGet API key', anchors: ['oy2'], pattern: /oy2[a-z0-9]{43}/y,
+    samples: { positive: ['oy2pgcxe50etirhsu10yqlnhpmigur1u3ujr8ptb62pcyq'], negative: ['oy2short'] },
+  }),
+  token({
+    id: 'tavily-api-key', kind: 'tavily-api-key', description: 'Tavily API key', anchors: ['tvly-'], pattern: /tvly-(?:dev-|prod-)?[A-Za-z0-9]{32}/y, joiners: DASH,
+    samples: { positive: ['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'], negative: ['tvly-short'] },
+  }),
+  token({
+    id: 'firecrawl-api-key', kind: 'firecrawl-api-key', description: 'Firecrawl API key', anchors: ['fc-'], pattern: /fc-[a-f0-9]{32}/y, joiners: DASH,
+    samples: { positive: ['fc-66777e5cde671a165e64f1e796dad0fc'], negative: ['fc-list'] },
+  }),
+  token({
+    id: 'fireworks-api-key', kind: 'fireworks-api-key', description: 'Fireworks AI API key', anchors: ['fw_'], pattern: /fw_[A-Za-z0-9]{24,64}/y,
+    samples: { positive: ['fw_KGJvdivsCbY9872vydwd1CuY'], negative: ['fw_version_string'] },
+  }),
+  token({
+    id: 'e2b-api-key', kind: 'e2b-api-key', description: 'E2B API key', anchors: ['e2b_'], pattern: /e2b_[a-f0-9]{40}/y,
+    samples: { positive: ['e2b_48cd27d88bb972309b2850e9053ee0feed11dc53'], negative: ['e2b_sandbox'] },
+  }),
+  token({
+    id: 'jina-api-key', kind: 'jina-api-key', description: 'Jina AI API key', anchors: ['jina_'], pattern: /jina_[A-Za-z0-9_-]{50,100}/y, joiners: DASH,
+    samples: { positive: ['jina_PSIobFpU6EpN4dQJzEI66h-aJF__WFGNdC4Oq08twSbp5YOgw4keTUTI5W4V'], negative: ['jina_embeddings_v3'] },
+  }),
+  token({
+    id: 'axiom-token', kind: 'axiom-token', description: 'Axiom API and personal tokens', anchors: ['xaat-', 'xapt-'],
+    pattern: /xa[ap]t-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/y, joiners: DASH,
+    samples: { positive: ['xaat-4f30ee71-ae6d-4f89-ab32-6fb5c4062663'], negative: ['xaat-short'] },
+  }),
+  token({
+    id: 'browserbase-api-key', kind: 'browserbase-api-key', description: 'Browserbase API key', anchors: ['bb_live_'], pattern: /bb_live_[A-Za-z0-9_-]{20,64}/y, joiners: DASH,
+    samples: { positive: ['bb_live_q9wuxduycB-PWQKpcywU6NgAFDU'], negative: ['bb_live_x'] },
+  }),
+
   // ---- structured tokens
   token({
     id: 'jwt', kind: 'jwt', description: 'JSON Web Token (header.payload.signature, header naming its algorithm)', anchors: ['eyJ'],
@@ -631,6 +675,17 @@ AAAEDlrlxZhKAzK8Pu5cAMRu56e/QtIq8d9R1VxWExpkRq1x/e5X7WtrCxvT7jN/wYoVDZ
 8Qujxao7uS7HC9Rux7p5AAAABnNhbXBsZQECAwQFBgc=⟧
 -----END OPENSSH PRIVATE KEY-----`;
 
+const OPENVPN_KEY = `-----BEGIN OpenVPN Static key V1-----
+⟦cfe90dfecd8434c43f4da19a0d050ef8
+115f106a462c897e6388a282347311ba
+b929346c52f26f182e98f2061d54abcd
+793dfdbb10162683decbcb5ca7efca54
+14b035dea466244dd39af4ce47097947
+a54037502557c30ee3e6bc28adef9f2c
+2ffbc715a611bd8c9de13dc6d24fb607
+eed1558ace7771284437c92018eae750⟧
+-----END OpenVPN Static key V1-----`;
+
 const PUBLIC_KEY = `-----BEGIN PUBLIC KEY-----
 MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEepNlTQYxaQ0R36T1BW3+qf3UVt44
 htecbaNlb41v/CjGD+t1U3MmuGxbMecEyrNAn7rZLiUPZ/geFnxss4qqmg==
@@ -659,7 +714,7 @@ export const STRUCTURE_RULES: readonly StructureRule[] = [
     id: 'private-key-block', kind: 'private-key', description: 'PEM / OpenSSH / PGP private-key blocks (the body between BEGIN and END)',
     anchors: ['-----BEGIN'], find: findPrivateKeyBlock,
     samples: {
-      positive: [PEM_EC, PEM_RSA, OPENSSH_KEY, `-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n⟦lQOYBGymeCtvFRmLeNg+eYVMU+lBA/tmaZNfUEwClXKMCwASwjcG7x8ORa0RAmM1MCwtk3e6DYdvAX2OJ7+FRxkkPdoB==\nymeCtvFRmLeNg+eYVMU+lBA/tmaZNfUEwClXKMCwASwjcG7x8ORa0RAmM1MCwtk3e6DYdvAX2OJ7+FRxkkPdoB==\n=8xQN⟧\n-----END PGP PRIVATE KEY BLOCK-----`],
+      positive: [PEM_EC, PEM_RSA, OPENSSH_KEY, OPENVPN_KEY, `-----BEGIN PGP PRIVATE KEY BLOCK-----\n\n⟦lQOYBGymeCtvFRmLeNg+eYVMU+lBA/tmaZNfUEwClXKMCwASwjcG7x8ORa0RAmM1MCwtk3e6DYdvAX2OJ7+FRxkkPdoB==\nymeCtvFRmLeNg+eYVMU+lBA/tmaZNfUEwClXKMCwASwjcG7x8ORa0RAmM1MCwtk3e6DYdvAX2OJ7+FRxkkPdoB==\n=8xQN⟧\n-----END PGP PRIVATE KEY BLOCK-----`],
       negative: [PUBLIC_KEY, CERTIFICATE, '-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----', '-----BEGIN PRIVATE KEY-----\nYWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXo=\n-----END PRIVATE KEY-----', '-----BEGIN OPENSSH PRIVATE KEY----------END OPENSSH PRIVATE KEY-----'],
     },
   }),

@@ -3,7 +3,7 @@
  * connection strings, `Authorization` headers, `curl -u user:pass`, password flags of CLI tools, Azure SAS
  * signatures. Each finder is called by the single-pass scan at one of its anchors and does bounded work.
  */
-import { isKnownNonSecret, isPlaceholder, isUuid, looksLikePassword, looksRandom } from './allowlist.js';
+import { isKnownNonSecret, isPlaceholder, isUuid, isWordy, looksLikePassword, looksRandom } from './allowlist.js';
 import {
   classCount,
   decodeBase64,
@@ -114,7 +114,8 @@ function looksLikeKeyBody(text: string, start: number, end: number): boolean {
       if (sample.length < 256) sample += text[i];
     }
   }
-  return count >= 64 && entropy(sample) >= 4.2;
+  // 4 bits per character or more: base64 (about 6) and hex (about 4) bodies, not `xxx` or `...`
+  return count >= 64 && entropy(sample) >= 3.7;
 }
 
 function nextEndMarker(text: string, from: number, sink: SpanSink): number {
@@ -137,11 +138,12 @@ export const findPrivateKeyBlock: Finder = (text, at, anchor, sink) => {
   p = labelStart;
   while (p < text.length && p - labelStart < 64) {
     const c = text.charCodeAt(p);
-    if ((c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x20) p++;
+    if (isAlnum(c) || c === 0x20) p++;
     else break;
   }
   if (!text.startsWith('-----', p)) return;
-  if (!text.slice(labelStart, p).includes('PRIVATE KEY')) return;
+  const label = text.slice(labelStart, p);
+  if (!label.includes('PRIVATE KEY') && !label.startsWith('OpenVPN Static key')) return;
   const headerEnd = p + 5;
   const bodyStart = skipLayout(text, headerEnd);
   const end = nextEndMarker(text, headerEnd, sink);
@@ -287,11 +289,15 @@ const SCHEMES: Record<string, string> = {
 /** Schemes whose parameters are not one credential (request signatures, challenge data). */
 const SIGNED_SCHEMES = new Set(['digest', 'negotiate', 'ntlm', 'aws4-hmac-sha256', 'hawk', 'mac', 'hoba', 'signature']);
 
-/** A credential taken from an auth header: anything token-like that is not a placeholder or a plain word. */
+/**
+ * A credential taken from an auth header: token-like (digits among its characters, or long and of mixed case), not a
+ * placeholder, not a word (`Bearer undefined`, `Authorization: Bearer Authorization:`).
+ */
 function acceptCredential(cred: string, scheme: string | null): boolean {
-  if (cred.length < 8 || isPlaceholder(cred)) return false;
+  if (cred.length < 8 || !/\d/.test(cred) && !(cred.length >= 20 && /[a-z]/.test(cred) && /[A-Z]/.test(cred))) return false;
+  if (isPlaceholder(cred)) return false;
   if (scheme === 'basic') return classCount(cred) >= 2 && decodeBase64(cred) !== null;
-  if (scheme !== null) return isUuid(cred) || (classCount(cred) >= 2 && entropy(cred) >= 2.8) || looksRandom(cred);
+  if (scheme !== null) return isUuid(cred) || (classCount(cred) >= 2 && entropy(cred) >= 2.8 && !isWordy(cred)) || looksRandom(cred);
   return isUuid(cred) || looksRandom(cred);
 }
 
