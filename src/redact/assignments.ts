@@ -68,7 +68,7 @@ const DENY_ANY = new Set([
   'public', 'pub', 'publishable', 'csrf', 'xsrf', 'kms', 'example', 'sample', 'dummy', 'fake', 'mock', 'placeholder',
   'fingerprint', 'checksum', 'hint', 'masked', 'redacted', 'sha', 'md5', 'sha1', 'sha256', 'sha512', 'hashed', 'nonce',
   'idempotency', 'i18n', 'translation', 'keyboard', 'shortcut', 'keymap', 'keypress', 'keycode', 'keydown', 'keyup',
-  'keyframe', 'keyframes', 'keystroke', 'keychain', 'keyword', 'keywords', 'keyspace', 'keystore', 'keytab', 'monkey',
+  'keyframe', 'keyframes', 'keystroke', 'keychain', 'keyword', 'keywords', 'keyspace', 'monkey',
   'turkey', 'jockey', 'hockey', 'whiskey', 'donkey', 'lackey',
 ]);
 /** Last segments that make an identifier describe a secret rather than hold one (`token_url`, `secret_length`). */
@@ -80,7 +80,7 @@ const DENY_LAST = new Set([
   'variable', 'variables', 'policy', 'policies', 'pattern', 'regex', 'regexp', 'rule', 'rules', 'expiry', 'expires',
   'expiration', 'exp', 'ttl', 'timeout', 'lifetime', 'rotation', 'reset', 'strength', 'validation', 'validator',
   'valid', 'required', 'enabled', 'enable', 'disabled', 'disable', 'mode', 'location', 'source', 'schema', 'status',
-  'usage', 'alias', 'aliases', 'store', 'storetype', 'hash', 'digest', 'column', 'columns', 'input', 'output',
+  'usage', 'alias', 'aliases', 'store', 'storetype', 'keystore', 'keytab', 'hash', 'digest', 'column', 'columns', 'input', 'output',
   'error', 'errors', 'message', 'messages', 'msg', 'text', 'title', 'description', 'desc', 'help', 'button', 'form',
   'prompt', 'manager', 'provider', 'generator', 'factory', 'class', 'handler', 'helper', 'util', 'utils', 'option',
   'options', 'number', 'num', 'chars', 'charset', 'alphabet', 'bits', 'bytes', 'algorithm', 'algorithms', 'algo',
@@ -105,6 +105,11 @@ const PAREN_VERBS = new Set([
   'test', 'assert', 'expect', 'describe', 'it', 'generate', 'gen', 'random', 'create', 'make', 'rotate', 'revoke',
   'delete', 'remove', 'fetch', 'request', 'prompt', 'ask', 'input', 'escape', 'quote', 'normalize', 'to', 'from',
 ]);
+
+/** A single secret (`keyStorePassword`), not a place for several (`keyVaultToStoreSecrets`). */
+function isSecretWord(s: string): boolean {
+  return PASSWORD_WORDS.has(s) || s === 'secret' || s === 'token' || s.endsWith('password');
+}
 
 /** An identifier's words, lower-cased: `azureClientSecret` → azure client secret, `DD-API-KEY` → dd api key. */
 export function keySegments(key: string): string[] {
@@ -141,7 +146,8 @@ function classifySegments(segs: string[]): KeyClass | null {
   for (let i = 0; i < segs.length; i++) {
     const s = segs[i];
     if (FALSE_FRIENDS.has(s)) continue;
-    if (s === 'key' && (segs[i + 1] === 'vault' || segs[i + 1] === 'store')) return null;
+    // Azure Key Vault and Java key stores are places, not secrets — unless the name ends in one (`keyStorePassword`)
+    if (s === 'key' && (segs[i + 1] === 'vault' || segs[i + 1] === 'store') && !isSecretWord(segs[segs.length - 1])) return null;
     if (PASSWORD_WORDS.has(s) || PASSWORD_PARTS.some((w) => s.includes(w))) return 'password';
     if (SECRET_WORDS.has(s) || SECRET_PARTS.some((w) => s.includes(w))) cls = 'secret';
     else if (s === 'pat' && (segs.length === 1 || PAT_OWNERS.has(segs[i - 1]))) cls = 'secret';
@@ -316,6 +322,8 @@ export function acceptValue(v: string, cls: KeyClass, quoted: boolean, context: 
 function judgeValue(v: string, cls: KeyClass, quoted: boolean, context: Context): boolean {
   if (v.includes('‹') || isPlaceholder(v) || isNumberLiteral(v)) return false;
   if (!quoted && (isDottedIdentifier(v) || isConstantName(v) || isIdentifierLike(v))) return false;
+  // `!vault |`, `!Ref DbPassword`, `!secret db_password`: a YAML tag pointing elsewhere
+  if (!quoted && /^![A-Za-z]/.test(v)) return false;
   // `allowUnsafeAskPass`, `ToPascalCaseKeys`, `"__my_variable__"`, `hashed_pwd`: a name, not a chosen secret
   const inner = v.replace(/^(["'])(.*)\1$/, '$2');
   if (/^[A-Z]*[a-z]*(?:[A-Z][a-z]+)+$/.test(inner) || /^_*[a-z]+(?:_[a-z]+)+_*$/.test(inner) || /^__\w+__$/.test(inner)) return false;

@@ -707,7 +707,7 @@ EwEB/wQFMAMBAf8wCgYIKoZIzj0EAwIDSAAwRQIhAIoXc8SDhlMa0WJNsH+qLmRS
 const PEM_EC_BASE64 = Buffer.from(PEM_EC.replace(/[⟦⟧]/g, '')).toString('base64');
 
 /** Keywords whose identifiers may name a secret; tier 3 looks at the whole identifier around each. */
-export const ASSIGNMENT_KEYWORDS = ['pass', 'pwd', 'secret', 'token', 'key', 'auth', 'cred', 'pat', 'bearer'];
+export const ASSIGNMENT_KEYWORDS = ['pass', 'pwd', 'secret', 'token', 'key', 'auth', 'cred', 'pat', 'bearer', 'mnemonic'];
 
 export const STRUCTURE_RULES: readonly StructureRule[] = [
   structure({
