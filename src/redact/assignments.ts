@@ -23,7 +23,7 @@ import {
   looksLikePassword,
   looksRandom,
 } from './allowlist.js';
-import { classCount, decodeBase64, isAlnum, isBlank, isEscapeLetter, isSpace, lineBreakAt, quoteAt, quoteCharAt, skipBlanks } from './text.js';
+import { classCount, decodeBase64, isAlnum, isBlank, isEscapeLetter, isQuote, isSpace, lineBreakAt, quoteAt, quoteCharAt, skipBlanks } from './text.js';
 import type { Finder, SpanSink } from './types.js';
 
 const BACKSLASH = 0x5c;
@@ -204,7 +204,7 @@ interface Parsed {
   end: number;
 }
 
-function separatorAt(text: string, p: number, keyQuoted: boolean, tagOpen: boolean): Parsed | null {
+function separatorAt(text: string, p: number, keyQuoted: boolean, tagOpen: boolean, strong: boolean): Parsed | null {
   const c = text.charCodeAt(p);
   const d = text.charCodeAt(p + 1);
   const e = text.charCodeAt(p + 2);
@@ -218,7 +218,8 @@ function separatorAt(text: string, p: number, keyQuoted: boolean, tagOpen: boole
       if (d === 0x3d) return { sep: 'walrus', end: p + 2 };
       if (d === 0x3a) return null;
       if (keyQuoted || isSpace(d) || d === BACKSLASH || quoteAt(text, p + 1) > 0 || p + 1 >= text.length) return { sep: 'colon', end: p + 1 };
-      return null;
+      // `apikey:value` with no space: only after a name that is plainly a secret's (not `user:pass`, not a time)
+      return strong && !isSpace(d) ? { sep: 'colon', end: p + 1 } : null;
     case 0x21: // !
       if (d === 0x3d) return { sep: 'compare', end: e === 0x3d ? p + 3 : p + 2 };
       return null;
@@ -289,11 +290,26 @@ function bareValueAt(text: string, p: number): ValueSpan | null {
 }
 
 function valueAt(text: string, p: number, allowBare: boolean): ValueSpan | null {
-  // string prefixes: f"…", b'…', r"…", u"…"
+  // string prefixes: f"…", b'…', r"…", u"…", Objective-C @"…"
   const c = text.charCodeAt(p);
-  if ((c === 0x66 || c === 0x62 || c === 0x72 || c === 0x75) && quoteAt(text, p + 1) > 0 && !isAlnum(text.charCodeAt(p - 1))) p++;
+  if ((c === 0x66 || c === 0x62 || c === 0x72 || c === 0x75 || c === 0x40) && quoteAt(text, p + 1) > 0 && !isAlnum(text.charCodeAt(p - 1))) p++;
   if (quoteAt(text, p) > 0) return quotedValueAt(text, p);
-  return allowBare ? bareValueAt(text, p) : null;
+  if (!allowBare) return null;
+  return c === 0x7b /* { */ ? bracedBareValueAt(text, p) : bareValueAt(text, p);
+}
+
+/**
+ * An unquoted value that starts with `{`: a template (`{{ x }}`, `{name}`) unless it is one long run of symbols and
+ * letters with no white space — then it is a generated secret that happens to start with a brace.
+ */
+function bracedBareValueAt(text: string, p: number): ValueSpan | null {
+  const stop = Math.min(text.length, p + 256);
+  let e = p;
+  while (e < stop && !isSpace(text.charCodeAt(e)) && quoteAt(text, e) === 0 && text.charCodeAt(e) !== 0x2c) e++;
+  while (e > p && /[;,.)]/.test(text[e - 1])) e--;
+  const v = text.slice(p, e);
+  if (v.length < 16 || (v.match(/[!#$%^&*(){}[\]<>?~+=|;-]/g)?.length ?? 0) < 6) return null;
+  return { start: p, end: e, quoted: false };
 }
 
 /**
@@ -409,6 +425,14 @@ function proseValue(text: string, p: number, key: string, cls: KeyClass, cli: bo
   if (value && value.end - value.start >= 16) emit(text, value, key, cls, 'stated', sink);
 }
 
+/** Length of the quote (with its escaping backslashes) that ends right before `i`, or 0. */
+function quoteLevelBefore(text: string, i: number): number {
+  if (i === 0 || !isQuote(text.charCodeAt(i - 1))) return 0;
+  let j = i - 1;
+  while (j > 0 && text.charCodeAt(j - 1) === BACKSLASH && i - j < 8) j--;
+  return i - j;
+}
+
 /** The keyword finder: one call per keyword anchor; see the module comment for the syntaxes. */
 export const findAssignment: Finder = (text, at, anchor, sink) => {
   if (at < sink.keyFloor) return;
@@ -442,12 +466,20 @@ export const findAssignment: Finder = (text, at, anchor, sink) => {
   const keyQuoted = kq > 0;
   p += kq;
   if (text.charCodeAt(p) === 0x5d /* ] */) p++;
+  else if (text.startsWith('[]', p)) p += 2; // PHP and Objective-C: `apikey[] = "…"`
   const afterKey = p;
   p = skipBlanks(text, p, 8);
   const spacedBefore = p > afterKey;
   const tagOpen = before === 0x3c; // <password>…</password>
-  const sep = cli && spacedBefore ? null : separatorAt(text, p, keyQuoted, tagOpen);
+  // `apikey:value` is accepted for a plain secret name, not inside `group.id:artifact` or `arn:…:secret:name`
+  const strong = cls !== 'weak' && !spacedBefore && !key.includes('.') && before !== 0x3a && before !== 0x2f;
+  const sep = cli && spacedBefore ? null : separatorAt(text, p, keyQuoted, tagOpen, strong);
   if (sep === null) {
+    // `fooapikeyfoo"…";`: the quote after the name opens a value (no quote of its level opened the name)
+    if (keyQuoted && quoteLevelBefore(text, ks) !== kq) {
+      const glued = quotedValueAt(text, kEnd);
+      if (glued && emit(text, glued, key, cls, 'stated', sink)) return;
+    }
     if (valueOfNamedEntry(text, ks, afterKey, key, cls, sink)) return;
     proseValue(text, afterKey, key, cls, cli, sink);
     return;
