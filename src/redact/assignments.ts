@@ -17,7 +17,6 @@ import {
   isIdentifierLike,
   isKnownNonSecret,
   isNumberLiteral,
-  isWordy,
   isPlaceholder,
   isUuid,
   looksLikePassword,
@@ -216,15 +215,18 @@ function separatorAt(text: string, p: number, keyQuoted: boolean, tagOpen: boole
       return { sep: 'assign', end: p + 1 };
     case 0x3a: // :
       if (d === 0x3d) return { sep: 'walrus', end: p + 2 };
-      if (d === 0x3a) return null;
+      // Makefile `::=` and `:::=`
+      if (d === 0x3a) return e === 0x3d ? { sep: 'walrus', end: p + 3 } : e === 0x3a && text.charCodeAt(p + 3) === 0x3d ? { sep: 'walrus', end: p + 4 } : null;
       if (keyQuoted || isSpace(d) || d === BACKSLASH || quoteAt(text, p + 1) > 0 || p + 1 >= text.length) return { sep: 'colon', end: p + 1 };
       // `apikey:value` with no space: only after a name that is plainly a secret's (not `user:pass`, not a time)
       return strong && !isSpace(d) ? { sep: 'colon', end: p + 1 } : null;
     case 0x21: // !
       if (d === 0x3d) return { sep: 'compare', end: e === 0x3d ? p + 3 : p + 2 };
       return null;
+    case 0x2e: // . — PHP `.=`
+      return d === 0x3d ? { sep: 'assign', end: p + 2 } : null;
     case 0x3f: // ?
-      if (d === 0x3f) return { sep: 'default', end: p + 2 };
+      if (d === 0x3f) return e === 0x3d ? { sep: 'assign', end: p + 3 } : { sep: 'default', end: p + 2 };
       if (d === 0x3d) return { sep: 'assign', end: p + 2 };
       return null;
     case 0x7c: // |
@@ -457,9 +459,10 @@ export const findAssignment: Finder = (text, at, anchor, sink) => {
   const key = text.slice(kStart, kEnd);
   const cls = classifyKey(key);
   if (cls === null) return;
-  // a reference to the variable, not its definition: $KEY, ${KEY}, %KEY%
+  // a reference to the variable, not its definition: $KEY, ${KEY}, %KEY% — but `$password = "…"` (PHP) assigns
   const before = ks > 0 ? text.charCodeAt(ks - 1) : 0;
-  if (before === 0x24 || before === 0x25 || (before === 0x7b && ks > 1 && text.charCodeAt(ks - 2) === 0x24)) return;
+  if (before === 0x25 || (before === 0x7b && ks > 1 && text.charCodeAt(ks - 2) === 0x24)) return;
+  if (before === 0x24 && !/^[ \t]*(?:\.|\?\?)?=[^=]/.test(text.slice(kEnd, kEnd + 8))) return;
 
   let p = kEnd;
   const kq = quoteAt(text, p);
@@ -496,10 +499,25 @@ export const findAssignment: Finder = (text, at, anchor, sink) => {
   if (sep.sep === 'tag') {
     const close = text.indexOf('<', q);
     if (close < 0 || close - q > 512 || !text.startsWith('</', close)) return;
-    value = { start: q, end: close, quoted: true };
+    // element content may sit on its own line: trim line breaks (real or escaped) and indentation around it
+    let s = q;
+    let e = close;
+    for (let br = lineBreakAt(text, s); br > 0 || isBlank(text.charCodeAt(s)); br = lineBreakAt(text, s)) s += br > 0 ? br : 1;
+    for (;;) {
+      if (e > s && isSpace(text.charCodeAt(e - 1))) e--;
+      else if (e > s + 1 && isEscapeLetter(text, e - 1)) e -= 2;
+      else if (e > s && text.charCodeAt(e - 1) === BACKSLASH) e--;
+      else break;
+    }
+    value = { start: s, end: e, quoted: true };
   } else {
     const bareAllowed = sep.sep === 'assign' || sep.sep === 'colon' || sep.sep === 'walrus' || sep.sep === 'arrow';
     value = valueAt(text, q, bareAllowed);
+  }
+  // a type annotation (`var apiToken: String = "…"`): the value comes after the `=`
+  if (value !== null && !value.quoted && sep.sep === 'colon') {
+    const eq = /^[ \t]*=[ \t]*/.exec(text.slice(value.end, value.end + 8));
+    if (eq && /^[A-Z]?[A-Za-z]+[?!]?$/.test(text.slice(value.start, value.end))) value = valueAt(text, value.end + eq[0].length, false);
   }
   if (value === null) return;
   const code = !value.quoted && (sep.sep === 'walrus' || sep.sep === 'arrow' || (sep.sep === 'assign' && (spacedBefore || spacedAfter)));

@@ -813,6 +813,11 @@ export const STRUCTURE_RULES: readonly StructureRule[] = [
         'fooapikeyfoo"⟦Xk9#Lm2!Qp7$Rt4^Wv8⟧";',
         'mnemonic: "⟦abandon ability able about above absent absorb abstract absurd abuse access accident⟧"',
         'keyStorePassword=⟦Zq8RmV3kXw7N⟧',
+        '<apiToken>\n    ⟦Kp8dF3hJ9xQ2mZ7vB4nL6tR1⟧\n</apiToken>',
+        'var apiToken: String = "⟦Kp8dF3hJ9xQ2mZ7vB4nL6tR1⟧"',
+        '$apiToken .= "⟦Kp8dF3hJ9xQ2mZ7vB4nL6tR1⟧";',
+        'API_TOKEN ::= "⟦Kp8dF3hJ9xQ2mZ7vB4nL6tR1⟧"',
+        '  "apiToken" => "⟦Kp8dF3hJ9xQ2mZ7vB4nL6tR1⟧"',
       ],
       negative: [
         'password = "somefakekey"',

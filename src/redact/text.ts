@@ -58,22 +58,6 @@ export function isEscapeLetter(text: string, i: number): boolean {
 }
 
 /**
- * Whether a token may start at `start`: the character before it is not one of the token's own characters (a token
- * cannot begin inside a longer run of them), or it is the letter of an escape sequence.
- */
-export function leftBoundary(text: string, start: number, continues: (c: number) => boolean): boolean {
-  if (start === 0) return true;
-  const c = text.charCodeAt(start - 1);
-  if (!continues(c)) return true;
-  return isEscapeLetter(text, start - 1);
-}
-
-/** Whether a token may end at `end`: the next character would not continue it. */
-export function rightBoundary(text: string, end: number, continues: (c: number) => boolean): boolean {
-  return end >= text.length || !continues(text.charCodeAt(end));
-}
-
-/**
  * Length of the line break at `i`, if there is one: a real `\n` / `\r\n`, or an escaped `\n` (`\n`, `\\n`, …)
  * as found in JSON-encoded text. 0 when there is none.
  */
@@ -114,17 +98,6 @@ export function skipBlanks(text: string, i: number, max = 16): number {
   const stop = Math.min(text.length, i + max);
   while (i < stop && isBlank(text.charCodeAt(i))) i++;
   return i;
-}
-
-/** Start of the line containing `i`, treating escaped `\n` as a line break; never looks back more than `max`. */
-export function lineStart(text: string, i: number, max: number): number {
-  const stop = Math.max(0, i - max);
-  for (let j = i - 1; j >= stop; j--) {
-    const c = text.charCodeAt(j);
-    if (c === 0x0a || c === 0x0d) return j + 1;
-    if (c === 0x6e && j > 0 && text.charCodeAt(j - 1) === BACKSLASH) return j + 1;
-  }
-  return stop;
 }
 
 const counts = new Int32Array(65536);
