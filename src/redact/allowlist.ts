@@ -106,8 +106,9 @@ const PUBLIC_PREFIXES = [
   'pk_live_', 'pk_test_', 'pk.eyJ', 'phc_', 'sb_publishable_', 'arn:aws:', 'arn:aws-',
   // encoded media: PNG, JPEG, GIF, WebP, SVG, PDF, WOFF/WOFF2, ICO
   'iVBORw0KGgo', '/9j/', 'R0lGOD', 'UklGR', 'PHN2Zy', 'PD94bWwg', 'JVBERi', 'd09GRg', 'd09GMg', 'AAABAA',
-  // OpenSSH public keys
-  'AAAAB3NzaC1', 'AAAAC3NzaC1', 'AAAAE2VjZHNh', 'ssh-rsa ', 'ssh-ed25519 ', 'ecdsa-sha2-',
+  // OpenSSH public keys, and DER public keys in base64 (SubjectPublicKeyInfo: EC P-256/384, RSA, Ed25519; PKCS#1 RSA)
+  'AAAAB3NzaC1', 'AAAAC3NzaC1', 'AAAAE2VjZHNh', 'ssh-rsa ', 'ssh-ed25519 ', 'ecdsa-sha2-', 'MFkwEwYHKoZIzj0CAQ',
+  'MHYwEAYHKoZIzj0CAQ', 'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8A', 'MIICIjANBgkqhkiG9w0BAQEFAAOCAg8A', 'MCowBQYDK2Vw', 'MIIBCgKCAQEA',
   // Fernet tokens: Codex's encrypted_content
   'gAAAAA',
 ];
@@ -188,8 +189,8 @@ export function isWordy(v: string): boolean {
     if (a !== b && /[A-Za-z]/.test(v[a ? i : i - 1])) switches++;
   }
   if (switches >= 4) return false;
-  // names and labels do not carry punctuation like `{}$#!`; generated and chosen secrets do
-  if ((v.match(/[!@#$%^&*(){}[\]<>?~+=|;]/g)?.length ?? 0) >= 3) return false;
+  // names and labels do not carry punctuation like `{}$#!` of several kinds; generated and chosen secrets do
+  if (new Set(v.match(/[!@#$%^&*(){}[\]<>?~]/g) ?? []).size >= 3) return false;
   return bigramScore(v) >= 0.55;
 }
 

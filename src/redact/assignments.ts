@@ -153,6 +153,8 @@ function classifySegments(segs: string[]): KeyClass | null {
     else if (s === 'key' || s === 'keys') {
       // `primaryKey`, `cache_key`: a lookup key; a bare `key` must prove itself by its value
       if (i > 0 && KEY_NOT_CREDENTIAL.has(segs[i - 1])) continue;
+      // `--recv-keys`, `public_keys`: several keys are ids or public material unless named for a credential
+      if (s === 'keys' && !(i > 0 && KEY_COMPOUND.has(segs[i - 1]))) continue;
       if (i > 0) cls = 'secret';
       else if (cls === null) cls = 'weak';
     } else if (s.length > 3 && s.endsWith('key') && KEY_COMPOUND.has(s.slice(0, -3))) cls = 'secret';
@@ -231,7 +233,7 @@ function separatorAt(text: string, p: number, keyQuoted: boolean, tagOpen: boole
       return null;
     case 0x7c: // |
       return d === 0x7c ? { sep: 'default', end: p + 2 } : null;
-    case 0x2c: // , — `getenv("KEY", "default")`; not a Markdown list of `names`
+    case 0x2c: // , — `getenv("KEY", "default")`; not a Markdown list of `names` (checked by the caller: a call's first argument)
       return keyQuoted && text.charCodeAt(p - 1) !== 0x60 ? { sep: 'comma', end: p + 1 } : null;
     case 0x28: // (
       return { sep: 'paren', end: p + 1 };
@@ -311,6 +313,8 @@ function bracedBareValueAt(text: string, p: number): ValueSpan | null {
   while (e > p && /[;,.)]/.test(text[e - 1])) e--;
   const v = text.slice(p, e);
   if (v.length < 16 || (v.match(/[!#$%^&*(){}[\]<>?~+=|;-]/g)?.length ?? 0) < 6) return null;
+  // `{string|ArrayBuffer|Buffer}` is a type in documentation: a secret mixes symbols of several kinds
+  if (new Set(v.match(/[!#$%^&*()~?+=-]/g) ?? []).size < 3) return null;
   return { start: p, end: e, quoted: false };
 }
 
@@ -352,6 +356,11 @@ function judgeValue(v: string, cls: KeyClass, quoted: boolean, context: Context)
   if (spaced && /pass(?:word|phrase)?|secret|token|\bkey\b|credential/i.test(v)) return false;
   // tokens and keys are one run of printable ASCII; only passwords and passphrases may hold spaces or other scripts
   if (cls !== 'password' && (spaced || /[^\x21-\x7e]/.test(v))) return false;
+  // base64 of "not my real password", of "user:password": the decoded text is the placeholder
+  if (v.length >= 12 && v.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(v)) {
+    const d = decodeBase64(v);
+    if (d !== null && /^[\x20-\x7e]+$/.test(d) && (isPlaceholder(d) || isPlaceholder(d.slice(d.indexOf(':') + 1)) || /\bnot\b.*\breal\b/i.test(d))) return false;
+  }
   const idOrHex = isUuid(v) || isDigestHex(v);
   if (isKnownNonSecret(v) && !(idOrHex && cls !== 'weak' && context !== 'loose')) return false;
   if (cls === 'weak') return context !== 'loose' && context !== 'stated' && (looksRandom(v, 20) || isBase64Credential(v));
@@ -427,6 +436,13 @@ function proseValue(text: string, p: number, key: string, cls: KeyClass, cli: bo
   if (value && value.end - value.start >= 16) emit(text, value, key, cls, 'stated', sink);
 }
 
+/** Index of the last non-blank character before `i` (or -1). */
+function skipBlanksBack(text: string, i: number): number {
+  let j = i - 1;
+  while (j >= 0 && isBlank(text.charCodeAt(j)) && i - j < 16) j--;
+  return j;
+}
+
 /** Length of the quote (with its escaping backslashes) that ends right before `i`, or 0. */
 function quoteLevelBefore(text: string, i: number): number {
   if (i === 0 || !isQuote(text.charCodeAt(i - 1))) return 0;
@@ -479,9 +495,13 @@ export const findAssignment: Finder = (text, at, anchor, sink) => {
   const sep = cli && spacedBefore ? null : separatorAt(text, p, keyQuoted, tagOpen, strong);
   if (sep === null) {
     // `fooapikeyfoo"…";`: the quote after the name opens a value (no quote of its level opened the name)
-    if (keyQuoted && quoteLevelBefore(text, ks) !== kq) {
+    // at the start of a statement (or of the string that holds it), not inside `'username:password'`
+    const startsStatement = ks === 0 || isBlank(before) || before === 0x0a || isEscapeLetter(text, ks - 1) || before === 0x7b || before === 0x3b || isQuote(before);
+    if (keyQuoted && startsStatement && quoteLevelBefore(text, ks) !== kq) {
       const glued = quotedValueAt(text, kEnd);
-      if (glued && emit(text, glued, key, cls, 'stated', sink)) return;
+      const end = glued ? glued.end + kq : 0;
+      // …and ends one: `;`, a line break, or the end of the string that holds it
+      if (glued && (end >= text.length || /^;?(?:[ \t]|$|\r|\n|\\+n|\\*["'`])/.test(text.slice(end, end + 8))) && emit(text, glued, key, cls, 'stated', sink)) return;
     }
     if (valueOfNamedEntry(text, ks, afterKey, key, cls, sink)) return;
     proseValue(text, afterKey, key, cls, cli, sink);
@@ -493,8 +513,12 @@ export const findAssignment: Finder = (text, at, anchor, sink) => {
     valueOnNextLine(text, q, key, cls, sink);
     return;
   }
+  // `getenv("KEY", "default")`: the name must be a call's first argument, not an item of a list `['a', 'b']`
+  if (sep.sep === 'comma' && text.charCodeAt(skipBlanksBack(text, ks - quoteLevelBefore(text, ks))) !== 0x28) return;
   // `splitpasswd('user:passwd')`, `validatePassword("…")`: an argument to a function about the secret
   if (sep.sep === 'paren' && PAREN_VERBS.has(keySegments(key)[0])) return;
+  // "will pass ("be green")": the verb `pass` names something only with `=` or `:`
+  if (key.toLowerCase() === 'pass' && sep.sep !== 'assign' && sep.sep !== 'colon') return;
   let value: ValueSpan | null;
   if (sep.sep === 'tag') {
     const close = text.indexOf('<', q);
