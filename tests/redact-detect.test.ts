@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { isKnownNonSecret, isPlaceholder, looksRandom } from '../src/redact/allowlist.js';
 import { classifyKey } from '../src/redact/assignments.js';
 import { detectSecrets, DETECTOR_VERSION, mergeSpans } from '../src/redact/detect.js';
-import { maskSecrets, redactText } from '../src/redact/mask.js';
+import { maskSecrets, maskSlice, redactText } from '../src/redact/mask.js';
 import { SpanSink } from '../src/redact/types.js';
 
 const AWS = 'AKIA2UGO56FV64NQCRLO';
@@ -156,6 +156,17 @@ describe('masking', () => {
   it('replaces each span by ‹kind› and keeps the rest', () => {
     expect(redactText(`aws ${AWS} / gh ${GH}.`)).toBe('aws ‹aws-access-key› / gh ‹github-pat›.');
     expect(redactText('nothing to hide')).toBe('nothing to hide');
+  });
+
+  it('masks a window of a long text with the spans found on all of it, secrets cut by the edge included', () => {
+    const text = `export DB_PASSWORD=Tr0ub4dor#3xyz\nnext line ${GH} end`;
+    const spans = detectSecrets(text);
+    // the window starts inside the password: on its own it has no key, but the spans of the whole text mask it
+    const from = text.indexOf('dor#3');
+    expect(detectSecrets(text.slice(from))).toHaveLength(1);
+    expect(maskSlice(text, spans, from, text.length)).toBe('‹password›\nnext line ‹github-pat› end');
+    expect(maskSlice(text, spans, 0, 7)).toBe('export ');
+    expect(maskSlice(text, spans, 10, 5)).toBe('');
   });
 
   it('clips spans that are out of range or overlap an earlier one', () => {

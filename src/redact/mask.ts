@@ -28,6 +28,23 @@ export function maskSecrets(text: string, spans: readonly SecretSpan[]): string 
   return parts.join('');
 }
 
+/**
+ * The masked form of `text.slice(from, to)`, with `spans` found on the whole `text`: for search snippets and for
+ * long messages drawn a window at a time. Detecting on the slice alone would miss a secret whose key lies outside it;
+ * a secret cut by the window's edge is still masked.
+ */
+export function maskSlice(text: string, spans: readonly SecretSpan[], from: number, to: number): string {
+  const start = Math.max(0, from);
+  const end = Math.min(text.length, to);
+  if (end <= start) return '';
+  const inside: SecretSpan[] = [];
+  for (const s of spans) {
+    if (s.end <= start || s.start >= end) continue;
+    inside.push({ start: Math.max(s.start, start) - start, end: Math.min(s.end, end) - start, kind: s.kind });
+  }
+  return maskSecrets(text.slice(start, end), inside);
+}
+
 /** `maskSecrets(text, detectSecrets(text))`. */
 export function redactText(text: string): string {
   return maskSecrets(text, detectSecrets(text));
