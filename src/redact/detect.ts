@@ -7,6 +7,7 @@
  * each anchor the finders registered for it look at the neighbourhood (bounded work) and add spans. Where spans of
  * several tiers overlap they merge, and the most specific tier names the kind.
  */
+import { looksRandom } from './allowlist.js';
 import { RULES, TOKEN_RULES } from './rules.js';
 import { tokenFinder } from './tokens.js';
 import { SpanSink, TIER_PRIORITY, type Finder, type SecretSpan, type TokenRule } from './types.js';
@@ -93,8 +94,8 @@ const WEAK_PREFIXES = new Set(['api-', 'sdk-', 'mob-', 'pat.', 'sat.', 'key-', '
 
 /**
  * Values that claim a provider's format by their prefix (`xoxp-…`, `ghp_…`, `ops_eyJ…`). When such a value is not a
- * valid token of that format (`"token": "xoxp-1234567890"`), it is a truncated example, not a secret: the
- * assignment tier's span for it is dropped unless a token rule found the token.
+ * valid token of that format and what follows the prefix is not random either (`"token": "xoxp-1234567890"`), it is
+ * a truncated example, not a secret: the assignment tier's span for it is dropped.
  */
 const TOKEN_CLAIM = new RegExp(
   [...new Set(TOKEN_RULES.filter((r) => r.back === undefined && !r.embedded).flatMap((r) => r.anchors))]
@@ -116,7 +117,9 @@ function keptSpans(text: string, sink: SpanSink): number[] {
   for (let i = 0; i < sink.size; i++) {
     if (sink.priorities[i] === TIER_PRIORITY.assignment) {
       TOKEN_CLAIM.lastIndex = sink.starts[i];
-      if (TOKEN_CLAIM.test(text) && !overlapsAny(sink.starts[i], sink.ends[i], tokenStarts, tokenEnds)) continue;
+      const claim = TOKEN_CLAIM.exec(text);
+      // a variant of a known format we do not list (longer, newer) keeps its generic span when it looks random
+      if (claim !== null && !overlapsAny(sink.starts[i], sink.ends[i], tokenStarts, tokenEnds) && !looksRandom(text.slice(sink.starts[i] + claim[0].length, sink.ends[i]), 16)) continue;
     }
     kept.push(i);
   }
