@@ -632,6 +632,38 @@ export const TOKEN_RULES: readonly TokenRule[] = [
     samples: { positive: ['bb_live_q9wuxduycB-PWQKpcywU6NgAFDU'], negative: ['bb_live_x'] },
   }),
 
+  token({
+    id: 'amazon-bedrock-api-key', kind: 'aws-bedrock-api-key', description: 'Amazon Bedrock long-term (ABSK…) and short-term (bedrock-api-key-…) API keys',
+    anchors: ['ABSKQmVkcm9ja0FQSUtleS', 'bedrock-api-key-'], pattern: /(?:ABSKQmVkcm9ja0FQSUtleS[A-Za-z0-9+/]{20,400}|bedrock-api-key-[A-Za-z0-9+/]{20,2000})={0,2}/y, joiners: B64 + DASH,
+    samples: { positive: ['ABSKQmVkcm9ja0FQSUtleS1kZXYtYXQtMTIzNDU2Nzg5MDEyOjRoN2tRd1hwOVJ6TDJtVjhuQjVjWTNmRzZ0SjBhUzFk'], negative: ['ABSKQmVkcm9ja0FQSUtleS1', 'bedrock-api-key'] },
+  }),
+  token({
+    id: 'aiven-token', kind: 'aiven-token', description: 'Aiven service password / token', anchors: ['AVNS_'], pattern: /AVNS_[A-Za-z0-9_-]{8,64}/y, joiners: DASH,
+    samples: { positive: ['AVNS_4Yt6Gdnjcs8ivIlYSFU'], negative: ['AVNS_', 'AVNS_Uah'] },
+  }),
+  token({
+    id: 'settlemint-token', kind: 'settlemint-token', description: 'SettleMint application, personal and service access tokens', anchors: ['sm_aat_', 'sm_pat_', 'sm_sat_'],
+    pattern: /sm_[aps]at_[A-Za-z0-9]{16}/y, samples: { positive: ['sm_pat_K8dF3hJ9xQ2mZ7vB'], negative: ['sm_pat_short'] },
+  }),
+  token({
+    id: 'yandex-key', kind: 'yandex-key', description: 'Yandex Cloud API key (AQVN…) and IAM token (t1.…)', anchors: ['AQVN', 't1.'],
+    pattern: /(?:AQVN[A-Za-z0-9_-]{35,38}|t1\.[A-Za-z0-9_-]+={0,2}\.[A-Za-z0-9_-]{86}={0,2})/y, joiners: DASH,
+    samples: { positive: ['AQVNz4Kp8dF3hJ9xQ2mZ7vB4nL6tR1a3Cs5D7gH'], negative: ['AQVNshort'] },
+  }),
+  token({
+    id: 'sidekiq-secret', kind: 'sidekiq-secret', description: 'Sidekiq Enterprise / Pro gem server credentials', anchors: ['BUNDLE_ENTERPRISE__CONTRIBSYS__COM', 'BUNDLE_GEMS__CONTRIBSYS__COM'],
+    pattern: /BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM[ \t]*[=:][ \t]*["']?([a-f0-9]{8}:[a-f0-9]{8})/y,
+    samples: { positive: ['BUNDLE_ENTERPRISE__CONTRIBSYS__COM=⟦cafebabe:3f6d4a2e⟧'], negative: ['BUNDLE_GEMS__CONTRIBSYS__COM=${SIDEKIQ_CREDS}'] },
+  }),
+  token({
+    id: 'adobe-client-secret', kind: 'adobe-client-secret', description: 'Adobe OAuth client secret', anchors: ['p8e-'], pattern: /p8e-[A-Za-z0-9]{32}/y, joiners: DASH,
+    samples: { positive: ['p8e-Xk9Lm2Qp7Rt4Wv8Yz1Bn5Cd3Fg6Hj0Kp'], negative: ['p8e-short'] },
+  }),
+  token({
+    id: 'defined-networking-token', kind: 'defined-networking-token', description: 'Defined Networking (Nebula) API token', anchors: ['dnkey-'],
+    pattern: /dnkey-[a-z0-9=_-]{26}-[a-z0-9=_-]{52}/y, joiners: '=-', samples: { positive: ['dnkey-k9lm2qp7rt4wv8yz1bn5cd3fg6-h0kp8df3hj9xq2mz7vb4nl6tr1a3cs5d7gh9jk2lm4np6qr8st0u'], negative: ['dnkey-short'] },
+  }),
+
   // ---- structured tokens
   token({
     id: 'jwt', kind: 'jwt', description: 'JSON Web Token (header.payload.signature, header naming its algorithm)', anchors: ['eyJ'],
