@@ -64,7 +64,7 @@ const DISCORD_ID_PREFIXES = ['MT', 'Mj', 'Mz', 'ND', 'NT', 'Nj', 'Nz', 'OD', 'OT
 /** A 0x-prefixed 256-bit hex string is a wallet key only when nothing around it says hash, id or address. */
 function notAHash(_token: string, text: string, start: number): boolean {
   const before = text.slice(Math.max(0, start - 48), start).toLowerCase();
-  return !/(?:hash|tx|digest|block|root|commit|sha|checksum|\bid\b|address|topic|signature|sig|salt|nonce|data|merkle|parent|uncle|receipt|storage|slot)\W{0,24}$/.test(before);
+  return !/(?:hash|tx|digest|block|root|commit|sha|keccak|checksum|\bid\b|address|topic|signature|sig|salt|nonce|data|merkle|parent|uncle|receipt|storage|slot|selector|tobe|equal|expect|assert)\W{0,24}$/.test(before);
 }
 
 /** Every token rule shares these: a token continues across letters, digits and `_`; these add their own joiners. */
