@@ -7,6 +7,7 @@ import { openTui } from './cli/tui-command.js';
 import { runDiff, runRestore, runRestores, runUndo, terminalIO, type CommandContext } from './cli/restore-commands.js';
 import { indexWatch } from './cli/watch-command.js';
 import { dataDir, resolveDbPath } from './paths.js';
+import { redactCommand } from './redact/filter.js';
 import { SchemaTooNewError } from './store/migrations.js';
 
 declare const MANTRA_VERSION: string;
@@ -54,6 +55,11 @@ async function main(argv: string[]): Promise<number> {
         return await runUndo(restoreContext(dbPath), opts);
       case 'restores':
         return await runRestores(restoreContext(dbPath), opts);
+      case 'redact':
+        await redactCommand(opts.positionals[0], { jsonl: opts.jsonl === true }).catch((err: NodeJS.ErrnoException) => {
+          throw new RuntimeError(err.code === 'ENOENT' ? `no such file: ${opts.positionals[0]}` : err.message);
+        });
+        break;
     }
     return 0;
   } catch (err) {

@@ -144,7 +144,12 @@ it('ends identical to a clean index however often it is killed mid-pass, and lea
       // Say which sessions and files differ before the (huge) table diff.
       const counts = (d: Record<string, unknown[]>) => JSON.stringify(d.session.map((r) => { const x = r as Record<string, unknown>; return [x.id, x.message_count, x.summary]; }));
       const files = (d: Record<string, unknown[]>) => JSON.stringify(d.source_file.map((r) => { const x = r as Record<string, unknown>; return [x.path, x.size, x.read_offset, x.state]; }));
-      expect(counts(got), `round ${round} sessions; the run that finished said ${lastFinished}`).toBe(counts(want));
+      const sizes = ['', '-wal', '-shm'].map((x) => `${x || 'db'}=${fs.existsSync(killed + x) ? fs.statSync(killed + x).size : 'none'}`).join(' ');
+      const rw = new Database(killed);
+      const rwCount = (rw.prepare('SELECT count(*) AS n FROM message').get() as { n: number }).n;
+      rw.close();
+      const again = dump(killed).message.length;
+      expect(counts(got), `round ${round} sessions; files ${sizes}; a read-write open counts ${rwCount} messages, a second read-only dump ${again}; the run that finished said ${lastFinished}`).toBe(counts(want));
       expect(files(got), `round ${round} files`).toBe(files(want));
     }
     expect(got, `round ${round}`).toEqual(want);

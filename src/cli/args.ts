@@ -1,7 +1,7 @@
 /** Command-line parsing: pure, so every accepted and refused form is a table test. */
 import { AGENTS, type Agent } from '../model.js';
 
-export type Command = 'tui' | 'index' | 'sessions' | 'show' | 'diff' | 'restore' | 'undo' | 'restores';
+export type Command = 'tui' | 'index' | 'sessions' | 'show' | 'diff' | 'restore' | 'undo' | 'restores' | 'redact';
 
 export interface CliOptions {
   command: Command;
@@ -32,13 +32,15 @@ export interface CliOptions {
   inPlace: boolean;
   /** `restore`/`undo --yes`: no confirmation prompt. */
   yes: boolean;
+  /** `redact --jsonl`: `{"id","text"}` lines in, `{"id","spans"}` lines out. */
+  jsonl?: boolean;
 }
 
 export class UsageError extends Error {}
 
-const COMMANDS: readonly Command[] = ['index', 'sessions', 'show', 'diff', 'restore', 'undo', 'restores'];
+const COMMANDS: readonly Command[] = ['index', 'sessions', 'show', 'diff', 'restore', 'undo', 'restores', 'redact'];
 const VALUE_FLAGS = new Set(['--db', '--claude-dir', '--codex-dir', '--gemini-dir', '--cursor-dir', '--cursor-cli-dir', '--antigravity-dir', '--agent', '--project', '--against', '--worktree']);
-const BOOLEAN_FLAGS = new Set(['--demo', '--json', '--watch', '--help', '-h', '--version', '-V', '--in-place', '--yes', '-y']);
+const BOOLEAN_FLAGS = new Set(['--demo', '--json', '--watch', '--help', '-h', '--version', '-V', '--in-place', '--yes', '-y', '--jsonl']);
 
 /** Which flags each command accepts; global flags (--db, the --<agent>-dir roots, --help) are accepted everywhere. */
 const ALLOWED: Record<Command, readonly string[]> = {
@@ -50,6 +52,7 @@ const ALLOWED: Record<Command, readonly string[]> = {
   restore: ['--json', '--worktree', '--in-place', '--yes', '-y'],
   undo: ['--json', '--yes', '-y'],
   restores: ['--json'],
+  redact: ['--jsonl'],
 };
 const GLOBAL = ['--db', '--claude-dir', '--codex-dir', '--gemini-dir', '--cursor-dir', '--cursor-cli-dir', '--antigravity-dir', '--help', '-h', '--version', '-V'];
 
@@ -98,6 +101,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       else if (arg === '--watch') opts.watch = true;
       else if (arg === '--help' || arg === '-h') opts.help = true;
       else if (arg === '--in-place') opts.inPlace = true;
+      else if (arg === '--jsonl') opts.jsonl = true;
       else if (arg === '--yes' || arg === '-y') opts.yes = true;
       else opts.version = true;
       continue;
@@ -135,6 +139,9 @@ function checkPositionals(opts: CliOptions): void {
       if (p.length !== 2) throw new UsageError(`${opts.command} needs SESSION and SEQ (the message number, as "show" numbers them)`);
       if (!isCount(p[1])) throw new UsageError(`SEQ must be a message number (1, 2, …), not "${p[1]}"`);
       return;
+    case 'redact':
+      if (p.length > 1) throw new UsageError(`redact reads one FILE (or - for standard input), not "${p[1]}"`);
+      return;
     case 'undo':
       if (p.length > 1) throw new UsageError(`unexpected argument "${p[1]}"`);
       if (p.length === 1 && !isCount(p[0])) throw new UsageError(`undo takes a restore id (see "mantra-tui restores"), not "${p[0]}"`);
@@ -162,6 +169,8 @@ Usage:
                                            everything it overwrites; shows the plan and asks first
   mantra-tui undo [ID] [--yes] [--json]    put back the exact tree from before a restore (default: the latest)
   mantra-tui restores [--json]             list restores and undos
+  mantra-tui redact [FILE|-] [--jsonl]     print FILE (or standard input) with secrets masked as ‹kind›;
+                                           --jsonl: {"id","text"} lines in, {"id","spans":[{"start","end","kind"}]} out
 
 Options:
   --db PATH          index file (default $MANTRA_DB, else $XDG_DATA_HOME/mantra-tui/index.db)
