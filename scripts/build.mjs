@@ -19,6 +19,7 @@ await build({
   entryPoints: {
     cli: 'src/cli.tsx',
     worker: 'src/ingest/worker.ts',
+    'redact-worker': 'src/redact/detect-worker.ts',
     bench: 'src/bench/bench.ts',
     'ink-hello': 'src/bench/ink-hello.tsx',
   },

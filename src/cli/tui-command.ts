@@ -12,7 +12,7 @@ import { adaptersFor, type SourceRoots } from '../ingest/sources.js';
 import { dataDir, resolveDbPath } from '../paths.js';
 import { closeDatabase, ensureIndex, openDatabase } from '../store/db.js';
 import { StoreReader } from '../store/reader.js';
-import { progressText } from '../ui/format.js';
+import { progressText, secretsProgressText } from '../ui/format.js';
 import { RestoreService } from '../restore/index.js';
 import { runTui, TuiEvents } from '../ui/run.js';
 import { UsageError, type CliOptions } from './args.js';
@@ -41,6 +41,9 @@ export function relayToTui(events: TuiEvents): (msg: FromWorker) => void {
         break;
       case 'error':
         events.emit({ type: 'progress', text: `indexing failed: ${msg.message}` });
+        break;
+      case 'secrets-progress':
+        events.emit({ type: 'progress', source: 'secrets', text: msg.scanned < msg.total ? secretsProgressText(msg) : null });
         break;
       case 'closed':
         break;

@@ -9,7 +9,7 @@ import type { SourceRoots } from '../ingest/sources.js';
 import { totalSkipped } from '../ingest/stats.js';
 import { closeDatabase, ensureIndex, openDatabase } from '../store/db.js';
 import { StoreReader } from '../store/reader.js';
-import { progressText } from '../ui/format.js';
+import { progressText, secretsProgressText } from '../ui/format.js';
 import { writeOut } from './common.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
@@ -53,6 +53,12 @@ export async function indexWatch(dbPath: string, roots: SourceRoots, json: boole
       case 'error':
         failed = true;
         say({ type: 'error', message: msg.message }, `error: ${msg.message}`);
+        break;
+      case 'secrets-progress':
+        if (msg.scanned === msg.total || Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
+          lastProgress = Date.now();
+          say({ type: 'secrets-progress', scanned: msg.scanned, total: msg.total }, secretsProgressText(msg));
+        }
         break;
       case 'closed':
         break;

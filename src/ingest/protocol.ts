@@ -46,6 +46,8 @@ export interface RestoreDone {
 
 export type FromWorkerBody =
   | ({ readonly type: 'progress' } & IndexProgress)
+  /** The background secret scan: messages scanned with the current detector, of all messages. */
+  | { readonly type: 'secrets-progress'; readonly scanned: number; readonly total: number }
   /** The first pass is over; `stats` says what it did. */
   | { readonly type: 'pass-done'; readonly stats: IngestStats }
   | { readonly type: 'sessions-changed'; readonly sessionIds: readonly string[] }

@@ -7,7 +7,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { RestoreService, snapshotLiveSessions } from '../restore/index.js';
 import { performRestore } from '../restore/perform.js';
+import { RedactionScanner, threadedDetector } from '../redact/scanner.js';
 import { closeDatabase, openDatabase } from '../store/db.js';
+import { SecretStore } from '../store/secrets.js';
 import { StoreReader } from '../store/reader.js';
 import { IndexWriter } from '../store/writer.js';
 import { LiveIngest } from './live.js';
@@ -26,6 +28,17 @@ const config = workerData as WorkerConfig;
 const db = openDatabase(config.dbPath);
 const writer = new IndexWriter(db);
 const restore = new RestoreService({ reader: new StoreReader(db), dataDir: config.dataDir, writer });
+// Secrets are looked for in every message ingested, by a detection thread of its own; spans are stored here.
+const detector = threadedDetector(new URL('./redact-worker.js', import.meta.url));
+let lastSecretsProgress = 0;
+const scanner = new RedactionScanner(new SecretStore(db), detector.detect, {
+  progress(p) {
+    const now = Date.now();
+    if (now - lastSecretsProgress < PROGRESS_INTERVAL_MS && p.scanned < p.total) return;
+    lastSecretsProgress = now;
+    post({ type: 'secrets-progress', ...p });
+  },
+});
 let lastProgress = 0;
 // Snapshots run one batch at a time: a burst of changes while one is under way is folded into the next.
 let snapshotting: Promise<void> | null = null;
@@ -52,16 +65,22 @@ const live = new LiveIngest(writer, adaptersFor(config.roots), {
   },
   changed(sessionIds) {
     post({ type: 'sessions-changed', sessionIds });
-    if (config.follow) snapshot(sessionIds);
+    if (config.follow) {
+      snapshot(sessionIds);
+      if (!initialPassRunning) void scanner.poke();
+    }
   },
   log: (level, message) => post({ type: 'log', level, message }),
 });
 
 let closing = false;
+let initialPassRunning = true;
 async function shutdown(): Promise<void> {
   if (closing) return;
   closing = true;
   await live.close();
+  await scanner.close();
+  await detector.close();
   await snapshotting;
   closeDatabase(db);
   post({ type: 'closed' });
@@ -92,9 +111,13 @@ async function main(): Promise<void> {
     post({ type: 'log', level: 'warn', message: `an interrupted restore was ${r.to === 'rolled-back' ? 'rolled back' : r.to}${r.note ? `: ${r.note}` : ''} (${r.file})` });
   }
   const stats = await live.initialPass();
+  initialPassRunning = false;
   post({ type: 'pass-done', stats });
-  if (config.follow && !closing) live.follow();
-  else await shutdown();
+  if (config.follow && !closing) {
+    live.follow();
+    // Newest first, after the first pass: the list is usable before the scan has seen everything.
+    void scanner.poke().catch((err: unknown) => post({ type: 'log', level: 'warn', message: `secret scan: ${(err as Error).message}` }));
+  } else await shutdown();
 }
 
 main().catch((err: unknown) => {

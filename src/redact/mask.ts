@@ -49,3 +49,23 @@ export function maskSlice(text: string, spans: readonly SecretSpan[], from: numb
 export function redactText(text: string): string {
   return maskSecrets(text, detectSecrets(text));
 }
+
+/**
+ * Masks a block of lines as one text (a key block spans many lines; a `password:` key may sit on the line before
+ * its value) and gives back the same number of lines: a secret running over several lines is masked on each of them.
+ */
+export function redactLines(lines: readonly string[]): string[] {
+  const text = lines.join('\n');
+  const spans = detectSecrets(text);
+  if (spans.length === 0) return [...lines];
+  const perLine: SecretSpan[] = [];
+  for (const s of spans) {
+    let start = s.start;
+    for (let nl = text.indexOf('\n', start); nl !== -1 && nl < s.end; nl = text.indexOf('\n', start)) {
+      if (nl > start) perLine.push({ start, end: nl, kind: s.kind });
+      start = nl + 1;
+    }
+    if (s.end > start) perLine.push({ start, end: s.end, kind: s.kind });
+  }
+  return maskSecrets(text, perLine).split('\n');
+}

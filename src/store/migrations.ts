@@ -158,6 +158,26 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    description: 'secrets found in messages: spans per field, and the detector version each message was scanned with',
+    up(db) {
+      db.exec(`
+        -- NULL: not scanned yet. A message scanned with an older detector is scanned again (redact/scanner.ts).
+        ALTER TABLE message ADD COLUMN secrets_version INTEGER;
+        CREATE INDEX message_secrets_version ON message(secrets_version);
+
+        -- Where the secrets are, never what they are: offsets into the message's field (JavaScript string indices).
+        CREATE TABLE secret_span (
+          message_id INTEGER NOT NULL REFERENCES message(id) ON DELETE CASCADE,
+          field      TEXT NOT NULL,
+          span_start INTEGER NOT NULL,
+          span_end   INTEGER NOT NULL,
+          kind       TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX secret_span_message ON secret_span(message_id);
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -3,6 +3,8 @@ import type Database from 'better-sqlite3';
 import type { Agent, CheckpointSource, MessageKind, Role } from '../model.js';
 import type { CheckpointRow, MessageRow, RestoreMode, RestoreRow, RestoreState, ScrubBucket, SessionFilter, SessionRow, SnapshotRow, TimelineReader } from './rows.js';
 import { StatementCache } from './statements.js';
+import { DETECTOR_VERSION } from '../redact/detect.js';
+import { SecretStore, type FieldSpans } from './secrets.js';
 
 interface SessionRecord {
   id: string;
@@ -187,6 +189,7 @@ function filterClause(filter: SessionFilter): { where: string; params: Record<st
 
 export class StoreReader implements TimelineReader {
   private readonly statements: StatementCache;
+  private secrets: SecretStore | null = null;
 
   constructor(readonly db: Database.Database) {
     this.statements = new StatementCache(db);
@@ -274,6 +277,11 @@ export class StoreReader implements TimelineReader {
       b.compactions += r.compactions;
     }
     return out;
+  }
+
+  getSecretSpans(messageId: number): FieldSpans | null {
+    this.secrets ??= new SecretStore(this.db);
+    return this.secrets.spansOf(messageId, DETECTOR_VERSION);
   }
 
   /** A session's checkpoints in the order they were written. */

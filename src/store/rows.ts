@@ -1,5 +1,6 @@
 /** Typed rows as the store hands them out. Readonly: screens never mutate what the store returned. */
 import type { Agent, CheckpointSource, MessageKind, Role } from '../model.js';
+import type { FieldSpans } from './secrets.js';
 
 export interface SessionRow {
   readonly id: string;
@@ -80,6 +81,8 @@ export interface TimelineReader {
   getMessages(sessionId: string, fromSeq: number, limit: number): MessageRow[];
   /** The session split into `buckets` equal slices of seq, in order. */
   getScrubBuckets(sessionId: string, buckets: number): ScrubBucket[];
+  /** Where the background scan found secrets in a message, or null when it has not scanned it with this detector. */
+  getSecretSpans?(messageId: number): FieldSpans | null;
 }
 
 /** Evidence of file state an assistant recorded; `data` is JSON whose shape depends on `source` (see model.ts). */

@@ -207,7 +207,11 @@ export class IndexWriter {
 
   /** Replaces one message's structured payload (an edit learned from a later result). */
   updateMessageData(sessionId: string, sourceId: string, data: string | null): void {
-    if (this.statements.get('UPDATE message SET data = ? WHERE session_id = ? AND source_id = ?').run(data, sessionId, sourceId).changes) this.touched.add(sessionId);
+    // New data has not been scanned for secrets.
+    const changed = this.statements
+      .get('UPDATE message SET data = ?, secrets_version = NULL WHERE session_id = ? AND source_id = ?')
+      .run(data, sessionId, sourceId).changes;
+    if (changed) this.touched.add(sessionId);
   }
 
   nextSeq(sessionId: string): number {

@@ -34,6 +34,8 @@ import type { Span } from './Row.js';
 import { COLOR_THEME, ThemeContext, type Theme } from './theme.js';
 import { scrubberWidth, splitBody, timelineBodyHeight, TimelineView } from './TimelineView.js';
 import { useLatest, type Async } from './use-latest.js';
+import { maskMessage, secretCount, secretKinds, spansOfMessage } from './secrets.js';
+import { NO_SPANS, type FieldSpans } from '../store/secrets.js';
 
 export interface AppProps {
   readonly reader: TimelineReader;
@@ -72,13 +74,23 @@ export function App(props: AppProps): React.JSX.Element {
     initialNav(props.initialSessionId, props.initialSessionId ? reader.getSession(props.initialSessionId)?.messageCount ?? 0 : 0),
   );
   const [version, setVersion] = useState(0);
-  const [progress, setProgress] = useState<string | null>(null);
+  // Background work by source (indexing, the secret scan), shown together in the status line.
+  const [progressBy, setProgressBy] = useState<Readonly<Record<string, string>>>({});
+  const progress = Object.values(progressBy).join(' · ') || null;
 
   useEffect(() => {
     if (!props.events) return;
     return props.events.subscribe((e) => {
-      if (e.type === 'progress') setProgress(e.text);
-      else setVersion((v) => v + 1);
+      if (e.type === 'progress') {
+        const source = e.source ?? 'index';
+        setProgressBy((p) => {
+          if ((p[source] ?? null) === e.text) return p;
+          const next = { ...p };
+          if (e.text === null) delete next[source];
+          else next[source] = e.text;
+          return next;
+        });
+      } else setVersion((v) => v + 1);
     });
   }, [props.events]);
 
@@ -94,9 +106,16 @@ export function App(props: AppProps): React.JSX.Element {
   const barWidth = scrubberWidth(size.columns, sessionForWidth, fresh);
   const data = useTimelineData(reader, timeline?.sessionId ?? null, timeline?.seq ?? 1, barWidth, version);
   const bodyWidth = Math.max(1, size.columns - 1);
+  // Secrets are masked unless the user revealed this very message (R, after confirming).
+  const spans = useMemo<FieldSpans>(
+    () => (data.message ? spansOfMessage(data.message, reader.getSecretSpans?.(data.message.id) ?? null) : NO_SPANS),
+    [data.message?.id, version],
+  );
+  const revealed = timeline !== null && timeline.revealed === timeline.seq;
+  const shown = data.message && !revealed ? maskMessage(data.message, spans) : data.message;
   const body = useMemo(
-    () => (data.message ? layoutBody(data.message, bodyWidth, nav.folded).rows : []),
-    [data.message?.id, bodyWidth, nav.folded, version],
+    () => (shown ? layoutBody(shown, bodyWidth, nav.folded).rows : []),
+    [shown?.id, revealed, bodyWidth, nav.folded, version],
   );
   const bodyHeight = timelineBodyHeight(size.rows);
   const pane = timeline?.pane ?? null;
@@ -184,6 +203,7 @@ export function App(props: AppProps): React.JSX.Element {
     diffMaxScroll: Math.max(0, paneRows.length - split.pane),
     diffPage: split.pane,
     overlayMaxScroll: Math.max(0, overlayRows.length - panelBodyHeight(size.rows)),
+    secretsHere: secretCount(spans),
     overlayReady: restoreScreen
       ? restorePlan.state === 'ready' && restorePlan.value.counts.write + restorePlan.value.counts.create + restorePlan.value.counts.delete > 0
       : undoPlan.state === 'ready',
@@ -219,6 +239,15 @@ export function App(props: AppProps): React.JSX.Element {
   let screen: React.JSX.Element;
   if (top.kind === 'help') {
     screen = <HelpView width={size.columns} height={size.rows} scroll={top.scroll} />;
+  } else if (top.kind === 'reveal') {
+    const kinds = secretKinds(spans);
+    const n = secretCount(spans);
+    const rows: BodyRow[] = [
+      { text: `Message #${top.seq} holds ${n} secret${n === 1 ? '' : 's'}: ${kinds.join(', ')}.`, role: 'text.primary' },
+      { text: 'Show them on screen until you leave this message? Nothing is written or copied anywhere.', role: 'text.primary' },
+      { text: 'Mind who can see your screen, and terminal scrollback or recordings.', role: 'status.warn' },
+    ];
+    screen = <PanelView width={size.columns} height={size.rows} title={[{ text: 'Reveal secrets' }]} rows={rows} scroll={0} screen="reveal" />;
   } else if (restoreScreen || undoScreen) {
     const o = (restoreScreen ?? undoScreen)!;
     const title: Span[] = restoreScreen
@@ -233,7 +262,8 @@ export function App(props: AppProps): React.JSX.Element {
         width={size.columns}
         height={size.rows}
         session={data.session}
-        message={data.message}
+        message={shown}
+        secrets={{ count: secretCount(spans), revealed }}
         seq={timeline.seq}
         body={body}
         scroll={Math.min(timeline.scroll, Math.max(0, body.length - split.message))}

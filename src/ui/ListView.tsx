@@ -6,6 +6,7 @@ import { agentLabel, age, displayPath, plural } from './format.js';
 import { footerHintList } from './keys.js';
 import { hintSpans, Row, whileFits, type Span } from './Row.js';
 import type { ListWindow } from './scroll.js';
+import { maskShort } from './secrets.js';
 import { fit, oneLine, truncateStart } from './text.js';
 
 export interface ListViewProps {
@@ -34,7 +35,7 @@ const COUNT_W = 6;
 
 function sessionSpans(s: SessionRow, width: number, now: number, home: string | undefined, selected: boolean): Span[] {
   const projectW = Math.max(8, Math.min(28, Math.floor(width * 0.25)));
-  const title = oneLine(s.title ?? s.summary ?? '(no prompt yet)');
+  const title = oneLine(maskShort(s.title ?? s.summary ?? '(no prompt yet)') ?? '');
   const children = (s.childCount > 0 ? ` +${s.childCount} sub-agent${s.childCount === 1 ? '' : 's'}` : '') + (s.sourceGone ? ' · source deleted' : '');
   return [
     { text: selected ? '› ' : '  ', role: selected ? undefined : 'text.accent' },

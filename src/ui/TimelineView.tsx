@@ -10,6 +10,7 @@ import { footerHintList } from './keys.js';
 import { KIND_LABELS, kindRole, type BodyRow } from './message-body.js';
 import { hintSpans, Row, whileFits, type Span } from './Row.js';
 import { barCells, markerCells, runs } from './scrubber.js';
+import { maskShort } from './secrets.js';
 import { cellWidth, oneLine } from './text.js';
 
 /** Screen rows that are not the message body: header, message line, markers, bar, status. */
@@ -47,6 +48,8 @@ export interface TimelineViewProps {
   readonly body: readonly BodyRow[];
   readonly scroll: number;
   readonly buckets: readonly ScrubBucket[];
+  /** Secrets in this message: masked on screen, unless revealed. */
+  readonly secrets?: { readonly count: number; readonly revealed: boolean };
   /** Messages that arrived while the cursor was not on the last one (a live session). */
   readonly fresh?: number;
   /** The diff pane under the message, when open: its title row and its rows, already laid out. */
@@ -63,16 +66,20 @@ function headerSpans(session: SessionRow | undefined, home: string | undefined):
   ];
   if (session.gitBranch) parts.push({ text: ` · ${session.gitBranch}`, role: 'text.secondary' });
   if (session.sourceGone) parts.push({ text: ' · source deleted, kept in the index', role: 'status.warn' });
-  parts.push({ text: ` · ${oneLine(session.title ?? session.summary ?? '')}` });
+  parts.push({ text: ` · ${oneLine(maskShort(session.title ?? session.summary ?? '') ?? '')}` });
   return parts;
 }
 
-function messageLine(m: MessageRow | undefined): Span[] {
+function messageLine(m: MessageRow | undefined, secrets: TimelineViewProps['secrets']): Span[] {
   if (!m) return [{ text: ' (no message here)', role: 'text.secondary' }];
   const spans: Span[] = [{ text: ` ${KIND_LABELS[m.kind]}`, role: kindRole(m.kind) }];
   if (m.toolName) spans.push({ text: ` ${m.toolName}`, role: 'kind.tool' });
   if (m.isError) spans.push({ text: ' ✗ error', role: 'status.error' });
   if (m.isSidechain) spans.push({ text: ' (sub-agent)', role: 'text.secondary' });
+  if (secrets?.count) {
+    const n = `${secrets.count} secret${secrets.count === 1 ? '' : 's'}`;
+    spans.push(secrets.revealed ? { text: ` ${n} shown`, role: 'status.error' } : { text: ` ${n} masked · R reveals`, role: 'status.warn' });
+  }
   if (m.files.length) spans.push({ text: `  ${m.files.slice(0, 3).join(', ')}${m.files.length > 3 ? ', …' : ''}`, role: 'text.secondary' });
   return spans;
 }
@@ -111,7 +118,7 @@ export function TimelineView(p: TimelineViewProps): React.JSX.Element {
   return (
     <Box flexDirection="column" width={p.width} height={p.height}>
       <Row width={p.width} spans={headerSpans(p.session, p.home)} />
-      <Row width={p.width} spans={messageLine(m)} />
+      <Row width={p.width} spans={messageLine(m, p.secrets)} />
       {rows}
       <Row width={p.width} spans={[{ text: pad }, ...runs(markerCells(p.buckets.slice(0, barWidth)))]} />
       <Row

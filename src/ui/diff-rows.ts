@@ -4,6 +4,7 @@
  */
 import type { DiffFile, DiffView } from '../restore/diff.js';
 import type { BodyRow } from './message-body.js';
+import { redactLines } from '../redact/mask.js';
 import { sanitize, wrapLine } from './text.js';
 import type { Role } from './theme.js';
 
@@ -35,12 +36,14 @@ export function diffRows(view: DiffView, width: number): BodyRow[] {
     rows.push(...fileHeader(f));
     for (const h of f.hunks) {
       rows.push({ text: h.header, role: 'diff.hunk' });
-      for (const l of h.lines) {
+      // Diffs of .env files and configs hold secrets like any message: masked, a hunk at a time.
+      const texts = redactLines(h.lines.map((l) => sanitize(l.text).replace(/\n/g, ' ')));
+      h.lines.forEach((l, i) => {
         const sign = l.kind === 'add' ? '+' : l.kind === 'del' ? '-' : ' ';
         const role: Role = l.kind === 'add' ? 'diff.add' : l.kind === 'del' ? 'diff.del' : 'text.primary';
-        for (const part of wrapLine(sign + sanitize(l.text).replace(/\n/g, ' '), width)) rows.push({ text: part, role });
+        for (const part of wrapLine(sign + texts[i], width)) rows.push({ text: part, role });
         if (l.noNewline) rows.push({ text: '\\ No newline at end of file', role: 'text.secondary' });
-      }
+      });
     }
   }
   return rows;

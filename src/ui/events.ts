@@ -1,8 +1,8 @@
 /** What the rest of the program tells an open TUI: background progress, and that the index changed. */
 
 export type TuiEvent =
-  /** A status-line message for background work; null clears it. */
-  | { readonly type: 'progress'; readonly text: string | null }
+  /** A status-line message for background work (one per `source`: indexing, the secret scan); null clears it. */
+  | { readonly type: 'progress'; readonly text: string | null; readonly source?: string }
   /** The index changed: screens re-read their windows. */
   | { readonly type: 'changed' };
 

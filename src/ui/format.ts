@@ -63,10 +63,20 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }
 
+/** `▕██████░░░░▏` for a fraction done. */
+export function progressBar(fraction: number, width = 10): string {
+  const filled = Math.max(0, Math.min(width, Math.round(fraction * width)));
+  return `▕${'█'.repeat(filled)}${'░'.repeat(width - filled)}▏`;
+}
+
 /** `indexing ▕██████░░░░▏ 1,204/15,000 files · 310/2,400 MB`: the first index's progress for the status line. */
-export function progressText(p: { filesDone: number; filesTotal: number; bytesDone: number; bytesTotal: number }, barWidth = 10): string {
+export function progressText(p: { filesDone: number; filesTotal: number; bytesDone: number; bytesTotal: number }): string {
   const fraction = p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : p.filesTotal > 0 ? p.filesDone / p.filesTotal : 1;
-  const filled = Math.max(0, Math.min(barWidth, Math.round(fraction * barWidth)));
   const mb = (n: number) => (n / 1e6).toLocaleString('en-US', { maximumFractionDigits: n < 10e6 ? 1 : 0 });
-  return `indexing ▕${'█'.repeat(filled)}${'░'.repeat(barWidth - filled)}▏ ${p.filesDone.toLocaleString('en-US')}/${p.filesTotal.toLocaleString('en-US')} files · ${mb(p.bytesDone)}/${mb(p.bytesTotal)} MB`;
+  return `indexing ${progressBar(fraction)} ${p.filesDone.toLocaleString('en-US')}/${p.filesTotal.toLocaleString('en-US')} files · ${mb(p.bytesDone)}/${mb(p.bytesTotal)} MB`;
+}
+
+/** `secrets ▕███░░░░░░░▏ 12,000/80,000 messages`: the background scan's progress. */
+export function secretsProgressText(p: { scanned: number; total: number }): string {
+  return `secrets ${progressBar(p.total > 0 ? p.scanned / p.total : 1)} ${p.scanned.toLocaleString('en-US')}/${p.total.toLocaleString('en-US')} messages`;
 }

@@ -7,7 +7,7 @@
  * The screens a key can be pressed in; the top of the context stack decides which bindings apply. `diff` is the
  * timeline with its diff pane open: the arrows still scrub, the vertical keys scroll the diff.
  */
-export type ScreenKind = 'list' | 'timeline' | 'diff' | 'help' | 'restore' | 'undo';
+export type ScreenKind = 'list' | 'timeline' | 'diff' | 'help' | 'restore' | 'undo' | 'reveal';
 
 export type CommandId =
   | 'app.quit'
@@ -44,6 +44,8 @@ export type CommandId =
   | 'restore.inPlace'
   | 'overlay.close'
   | 'undo.confirm'
+  | 'timeline.reveal'
+  | 'reveal.confirm'
   | 'help.close'
   | 'help.scrollUp'
   | 'help.scrollDown';
@@ -84,6 +86,7 @@ export const BINDINGS: readonly Binding[] = [
   { command: 'timeline.diff', keys: ['d'], description: 'diff: what this message changed', screens: ['timeline'], footer: 'diff' },
   { command: 'timeline.diffNow', keys: ['D'], description: 'diff: this moment against the working tree now', screens: ['timeline'] },
   { command: 'timeline.restore', keys: ['r'], description: 'restore the code as it was at this message', screens: ['timeline', 'diff'], footer: 'restore' },
+  { command: 'timeline.reveal', keys: ['R'], description: 'reveal this message’s secrets (asks first; until you leave it)', screens: ['timeline', 'diff'] },
   { command: 'timeline.back', keys: ['esc', 'backspace'], description: 'back to the session list', screens: ['timeline'], footer: 'back' },
 
   { command: 'diff.scrollUp', keys: ['up', 'k'], description: 'scroll the diff up', screens: ['diff'] },
@@ -97,7 +100,8 @@ export const BINDINGS: readonly Binding[] = [
   { command: 'restore.worktree', keys: ['w', 'enter'], description: 'restore into a new git worktree on a new branch', screens: ['restore'], footer: 'new worktree', footerKeys: 'w/Enter' },
   { command: 'restore.inPlace', keys: ['i'], description: 'restore in place (everything overwritten is saved first; u undoes)', screens: ['restore'], footer: 'in place' },
   { command: 'undo.confirm', keys: ['y', 'enter'], description: 'undo: put back the tree from before the restore', screens: ['undo'], footer: 'undo', footerKeys: 'y/Enter' },
-  { command: 'overlay.close', keys: ['esc', 'c', 'n', 'q'], description: 'cancel, or close when done', screens: ['restore', 'undo'], footer: 'cancel', footerKeys: 'Esc' },
+  { command: 'reveal.confirm', keys: ['y', 'enter'], description: 'show the secrets of this message', screens: ['reveal'], footer: 'show', footerKeys: 'y/Enter' },
+  { command: 'overlay.close', keys: ['esc', 'c', 'n', 'q'], description: 'cancel, or close when done', screens: ['restore', 'undo', 'reveal'], footer: 'cancel', footerKeys: 'Esc' },
   { command: 'overlay.scrollUp', keys: ['up', 'k'], description: 'scroll up', screens: ['restore', 'undo'] },
   { command: 'overlay.scrollDown', keys: ['down', 'j'], description: 'scroll down', screens: ['restore', 'undo'] },
 
@@ -244,6 +248,7 @@ export function helpSections(bindings: readonly Binding[] = BINDINGS): { title: 
     section('Diff pane (d / D in the timeline)', 'diff'),
     section('Restore and undo', 'restore'),
     section('Undo', 'undo'),
+    section('Revealing secrets (R)', 'reveal'),
     section('This help', 'help'),
     {
       title: 'Everywhere',

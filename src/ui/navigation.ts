@@ -25,7 +25,10 @@ export type Screen =
       readonly seen: number;
       /** The diff pane, when open. */
       readonly pane?: DiffPane | null;
+      /** The message whose secrets the user chose to see; masked again once the cursor leaves it. */
+      readonly revealed?: number | null;
     }
+  | { readonly kind: 'reveal'; readonly seq: number }
   | {
       readonly kind: 'restore';
       /** Tells one opening of the overlay from the next (its plan is asked for afresh each time). */
@@ -66,6 +69,8 @@ export interface NavEnv {
   readonly overlayMaxScroll?: number;
   /** The restore plan (or undo preview) on screen has loaded and can be acted on. */
   readonly overlayReady?: boolean;
+  /** Secrets in the message at the cursor (masked on screen). */
+  readonly secretsHere?: number;
 }
 
 export const STEP_BIG = 10;
@@ -112,8 +117,8 @@ export function goToSeq(s: NavState, seq: number, count: number): NavState {
   const next = clamp(seq, 1, Math.max(1, count));
   const seen = next >= count ? Math.max(top.seen, count) : top.seen;
   if (next === top.seq && seen === top.seen) return s;
-  // The diff pane follows the cursor, back at its top.
-  return replaceTop(s, { ...top, seq: next, scroll: 0, seen, pane: top.pane ? { ...top.pane, scroll: 0 } : top.pane });
+  // The diff pane follows the cursor, back at its top; revealed secrets are masked again.
+  return replaceTop(s, { ...top, seq: next, scroll: 0, seen, pane: top.pane ? { ...top.pane, scroll: 0 } : top.pane, revealed: null });
 }
 
 /**
@@ -211,6 +216,14 @@ export function applyCommand(s: NavState, command: CommandId, env: NavEnv): NavS
     case 'undo.confirm':
       if (top.kind !== 'undo' || top.phase !== 'plan' || !env.overlayReady) return s;
       return replaceTop(s, { ...top, phase: 'running' });
+    case 'timeline.reveal':
+      if (top.kind !== 'timeline' || !env.secretsHere || top.revealed === top.seq) return s;
+      return { ...s, stack: [...s.stack, { kind: 'reveal', seq: top.seq }] };
+    case 'reveal.confirm': {
+      const below = s.stack[s.stack.length - 2];
+      if (top.kind !== 'reveal' || below?.kind !== 'timeline' || below.seq !== top.seq) return pop(s);
+      return { ...s, stack: [...s.stack.slice(0, -2), { ...below, revealed: top.seq }] };
+    }
     case 'overlay.close':
       // Nothing stops a restore half way: the overlay stays until it has finished.
       if ((top.kind === 'restore' || top.kind === 'undo') && top.phase === 'running') return s;
