@@ -43,6 +43,8 @@ export function runIndex(
     bytesDone += candidate.size;
     onProgress?.({ filesDone: i + 1, filesTotal: work.length, bytesDone, bytesTotal, path: candidate.path });
   });
+  // Sessions whose facts are missing or from an older extractor (an upgrade, a reset whose file did not come back).
+  writer.refreshStaleFacts();
   return stats;
 }
 

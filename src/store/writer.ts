@@ -4,7 +4,9 @@
  * together, which is what makes a killed ingest resume exactly where its last commit left off.
  */
 import type Database from 'better-sqlite3';
+import type { FactMessage } from '../facts/types.js';
 import type { Agent, ParsedCheckpoint, ParsedMessage } from '../model.js';
+import { FactWriter } from './facts.js';
 import { StatementCache } from './statements.js';
 
 export interface SourceFileState {
@@ -62,9 +64,12 @@ function rowToSourceFile(r: SourceFileRecord): SourceFileState {
 
 export class IndexWriter {
   private readonly statements: StatementCache;
+  /** Facts follow messages: every append is folded into the session's facts in the same transaction. */
+  private readonly facts: FactWriter;
 
   constructor(readonly db: Database.Database) {
     this.statements = new StatementCache(db);
+    this.facts = new FactWriter(db, this.statements);
   }
 
   transaction<T>(fn: () => T): T {
@@ -109,7 +114,24 @@ export class IndexWriter {
     this.statements.get('DELETE FROM message WHERE source_file_id = ?').run(id);
     this.statements.get('DELETE FROM checkpoint WHERE source_file_id = ?').run(id);
     this.statements.get('UPDATE source_file SET read_offset = 0, state = NULL, head_hash = NULL WHERE id = ?').run(id);
-    for (const { id: sessionId } of sessions) this.renumber(sessionId);
+    for (const { id: sessionId } of sessions) {
+      this.renumber(sessionId);
+      // Facts point at seqs that just moved: rebuilt on the session's next append or at the end of the pass.
+      this.facts.invalidate(sessionId);
+    }
+  }
+
+  /** Marks a session's facts for re-extraction (for an adapter that rewrites messages in place). */
+  invalidateFacts(sessionId: string): void {
+    this.facts.invalidate(sessionId);
+  }
+
+  /**
+   * Extracts facts for every session that has none yet or has them from an older extractor version (after an
+   * upgrade, a reset, or messages written before facts existed). Called at the end of each index pass.
+   */
+  refreshStaleFacts(): number {
+    return this.facts.refreshStale();
   }
 
   private renumber(sessionId: string): void {
@@ -186,6 +208,7 @@ export class IndexWriter {
     let seq = firstSeq;
     let minTs: number | null = null;
     let maxTs: number | null = null;
+    const landed: FactMessage[] = [];
     for (const m of messages) {
       const result = insert.run({
         sessionId,
@@ -208,6 +231,7 @@ export class IndexWriter {
         byteOffset: m.byteOffset,
       });
       if (result.changes === 0) continue;
+      landed.push({ ...m, seq, data: m.kind === 'tool-call' ? m.data : null });
       seq++;
       if (m.timestamp !== null) {
         if (minTs === null || m.timestamp < minTs) minTs = m.timestamp;
@@ -223,6 +247,7 @@ export class IndexWriter {
               WHERE id = @sessionId`)
         .run({ added, minTs, maxTs, sessionId });
     }
+    this.facts.appended(sessionId, landed);
     return added;
   }
 
