@@ -24,6 +24,12 @@ const WEAK: readonly RegExp[] = [
   /^(?:use|using|switch(?:ed|ing)? to|mov(?:ed|ing) to|migrat(?:ed|ing) to|stor(?:e|ed|ing)|replac(?:e|ed|ing)|kept|keep(?:ing)?)\b/i,
 ];
 
+/** Building something one way rather than another: a decision only with the alternative named. */
+const WEAK_NEEDING_ALTERNATIVE: readonly RegExp[] = [
+  /\b(?:we|i)(?:'ll| will|'re going to| are going to|'m going to| am going to)\s+(?:add|implement|build|create|write|put|wrap|handle|return|throw|call|do)\b/i,
+  /\blet(?:'s| us)\s+(?:add|implement|build|create|write|put|wrap|handle|return|throw|call|do)\b/i,
+];
+
 const REASON =
   /\b(?:because|since|as (?:it|they|this|that|the|we|there)|so that|so (?:we|it|the)|given that|due to|to avoid|to prevent|to keep|to stay|which (?:avoids|prevents|keeps|is|makes|means|gives)|for (?:security|performance|simplicity|consistency|compatibility|safety|speed|reliability|correctness|readability|portability|testability|privacy)\b)|\s(?:—|–|--)\s+\S/i;
 
@@ -47,6 +53,10 @@ function decisionTrigger(masked: string): number {
   for (const re of WEAK) {
     const m = re.exec(masked);
     if (m && (REASON.test(masked.slice(m.index)) || ALTERNATIVE.test(masked.slice(m.index)))) return m.index;
+  }
+  for (const re of WEAK_NEEDING_ALTERNATIVE) {
+    const m = re.exec(masked);
+    if (m && ALTERNATIVE.test(masked.slice(m.index))) return m.index;
   }
   return -1;
 }

@@ -64,6 +64,7 @@ export interface ExtractorState {
   readonly instruction: Context | null;
   readonly lastReply: Context | null;
   readonly lastCall: Context | null;
+  readonly lastPromptSeq: number;
   readonly promptParents: readonly [string, Context][];
   readonly openStatus: Fact | null;
   readonly files: readonly [string, FileCounts][];
@@ -80,6 +81,7 @@ export function initialState(): ExtractorState {
     instruction: null,
     lastReply: null,
     lastCall: null,
+    lastPromptSeq: 0,
     promptParents: [],
     openStatus: null,
     files: [],
@@ -109,6 +111,7 @@ class Fold {
   instruction: Context | null;
   lastReply: Context | null;
   lastCall: Context | null;
+  lastPromptSeq: number;
   promptParents: Map<string, Context>;
   openStatus: Fact | null;
   files: Map<string, FileCounts>;
@@ -125,6 +128,7 @@ class Fold {
     this.instruction = s.instruction;
     this.lastReply = s.lastReply;
     this.lastCall = s.lastCall;
+    this.lastPromptSeq = s.lastPromptSeq;
     this.promptParents = new Map(s.promptParents);
     this.openStatus = s.openStatus;
     this.files = new Map(s.files.map(([k, v]) => [k, { ...v }]));
@@ -141,6 +145,7 @@ class Fold {
       instruction: this.instruction,
       lastReply: this.lastReply,
       lastCall: this.lastCall,
+      lastPromptSeq: this.lastPromptSeq,
       promptParents: [...this.promptParents.entries()],
       openStatus: this.openStatus,
       files: [...this.files.entries()],
@@ -159,10 +164,20 @@ class Fold {
     this.facts.push({ kind, seq, text: line, detail: detail === null ? null : clip(detail) });
   }
 
-  /** What the user was reacting to: the assistant's latest reply or tool call. */
+  /** What was going on most recently: the assistant's latest reply or tool call (for interruptions and rewinds). */
   private context(): Context | null {
     if (this.lastReply && (!this.lastCall || this.lastReply.seq > this.lastCall.seq)) return this.lastReply;
     return this.lastCall;
+  }
+
+  /**
+   * What the user was reacting to: the assistant's account of its last turn (a reply since the previous prompt)
+   * says what was done better than the tool call that happened to come last.
+   */
+  private turnContext(): Context | null {
+    if (this.lastReply && this.lastReply.seq > this.lastPromptSeq) return this.lastReply;
+    if (this.lastCall && this.lastCall.seq > this.lastPromptSeq) return this.lastCall;
+    return this.context();
   }
 
   private count(path: string, field: 'edits' | 'reads' | 'mentions', seq: number): void {
@@ -250,7 +265,7 @@ class Fold {
     }
     const rejection = rejectionIn(m.text);
     if (rejection) {
-      const ctx = this.context();
+      const ctx = this.turnContext();
       this.emit('dead-end', m.seq, `"${oneLine(rejection, 100)}"${ctx ? ` — after: ${ctx.text}` : ''}`, ctx ? `Rejected by the user; what was rejected is at #${ctx.seq}.` : null);
     }
     // An instruction ("use X, not Y") becomes a decision only once the assistant goes along with it.
@@ -258,6 +273,7 @@ class Fold {
     if (instruction) this.instruction = { seq: m.seq, text: instruction };
     for (const d of decisionsIn(m.text)) if (d !== instruction) this.emit('decision', m.seq, d, 'Stated by the user.');
     for (const p of mentionedPaths(head(m.text, 4096))) this.count(p, 'mentions', m.seq);
+    this.lastPromptSeq = m.seq;
   }
 
   private reply(m: FactMessage): void {
@@ -265,8 +281,11 @@ class Fold {
     for (const d of decisionsIn(m.text)) this.emit('decision', m.seq, d);
     const change = approachChangeIn(m.text, this.failure !== null);
     if (change) {
+      // Name the approach given up: the assistant's previous account of what it was doing, when recent.
+      const was = this.lastReply && m.seq - this.lastReply.seq <= FAILURE_WINDOW * 2 ? this.lastReply : null;
       const after = this.failure ? ` (after \`${oneLine(this.failure.command, 80)}\` failed)` : '';
-      this.emit('dead-end', m.seq, `${change}${after}`, this.failure ? `The failed run is at #${this.failure.seq}.` : null);
+      const detail = [was ? `Abandoned approach at #${was.seq}.` : '', this.failure ? `The failed run is at #${this.failure.seq}.` : ''].filter(Boolean).join(' ');
+      this.emit('dead-end', m.seq, `${oneLine(change, 100)}${after}${was ? ` — abandoning: ${was.text}` : ''}`, detail || null);
       this.failure = null;
     }
     const status = statusIn(m.text);
