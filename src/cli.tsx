@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { parseArgs, USAGE, UsageError, type CliOptions } from './cli/args.js';
 import { indexSummary, messageJson, plainMessage, sessionJson } from './cli/output.js';
+import { CommandError, runFacts, runSearch } from './cli/search-commands.js';
 import { buildDemo } from './demo/demo.js';
 import { isStale, runIndex } from './ingest/indexer.js';
 import type { FromWorker, WorkerConfig } from './ingest/protocol.js';
@@ -174,6 +175,12 @@ async function main(argv: string[]): Promise<number> {
       case 'show':
         showSession(dbPath, opts.positionals[0], opts.json);
         break;
+      case 'search':
+        runSearch({ dbPath, query: opts.positionals.join(' '), kind: opts.kind, project: opts.project, agent: opts.agent, limit: opts.limit, json: opts.json, write: writeOut });
+        break;
+      case 'facts':
+        runFacts({ dbPath, session: opts.positionals[0], json: opts.json, write: writeOut });
+        break;
       case 'tui':
         await openTui(opts);
         break;
@@ -184,7 +191,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`mantra-tui: ${err.message}\n`);
       return 2;
     }
-    const known = err instanceof RuntimeError || err instanceof SchemaTooNewError;
+    const known = err instanceof RuntimeError || err instanceof SchemaTooNewError || err instanceof CommandError;
     process.stderr.write(`mantra-tui: ${known ? err.message : (err as Error).stack ?? String(err)}\n`);
     return 1;
   }
