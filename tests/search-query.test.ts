@@ -69,6 +69,8 @@ describe('snippets', () => {
     ['we tried the interceptor approach', 'intercep*', 'we tried the [interceptor] approach'],
     ['token refresh and refresh token', '"refresh token"', 'token refresh and [refresh token]'],
     ['un café crème', 'cafe', 'un [café] crème'],
+    ['a café then a cafe', 'cafe', 'a [café] then a [cafe]'],
+    ['İstanbul and istanbul', 'istanbul', '[İstanbul] and [istanbul]'],
     ['src/cart.ts:12 fails', 'src/cart.ts', '[src/cart.ts]:12 fails'],
     ['line one\n\n\tline two', 'two', 'line one line [two]'],
     ['\u001b[31mred error\u001b[0m here', 'error', 'red [error] here'],

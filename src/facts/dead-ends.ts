@@ -2,7 +2,7 @@
  * Dead ends: approaches tried and abandoned. The per-message signals live here as pure predicates; the extractor
  * (extract.ts) combines them with what came before (a failed command, an earlier edit, the prompt a rewind left).
  */
-import { head, OUTPUT_WINDOW, proseSentences } from './text.js';
+import { head, OUTPUT_WINDOW, proseSentences, type Sentence } from './text.js';
 
 /** A user turn rejecting what was just done. Tried on the first two sentences of a prompt. */
 const REJECTION: readonly RegExp[] = [
@@ -32,27 +32,36 @@ const INSTEAD = /^instead[,.]?\s+(?:let me|i'll|i will|let's|we'll)\b/i;
 
 const HEDGE = /\b(?:if|whether|unless|in case|could|might|would)\b/i;
 
-function firstMatch(text: string, patterns: readonly RegExp[], maxSentences: number, extra?: RegExp): string | null {
-  let n = 0;
-  for (const { original, masked } of proseSentences(text)) {
-    if (n++ >= maxSentences) break;
-    if (/\?\s*$/.test(masked)) continue;
+/** Cheap gates: the words every pattern of a family needs. */
+const MAY_REJECT = /\b(?:no|nope|nah|stop|not|n't|still|keeps?|revert|undo|roll ?back|back out|wrong|broke|broken)\b|n't\b/i;
+const MAY_CHANGE = /\b(?:different|another|alternative|simpler|other|revert|undo|roll back|back out|reverting|rolling|backing|undoing|give up|abandon|instead)\b|n't\b|\bnot\b/i;
+
+/** The first sentence matching a pattern (no hedge before it), with the next one when it is short. */
+function firstMatch(sentences: readonly Sentence[], gate: RegExp, patterns: readonly RegExp[], maxSentences: number, extra?: RegExp): string | null {
+  const n = Math.min(maxSentences, sentences.length);
+  for (let i = 0; i < n; i++) {
+    const { original, masked } = sentences[i];
+    if (/\?\s*$/.test(masked) || !gate.test(masked)) continue;
     for (const re of extra ? [...patterns, extra] : patterns) {
       const m = re.exec(masked);
-      if (m && !HEDGE.test(masked.slice(0, m.index))) return original;
+      if (m && !HEDGE.test(masked.slice(0, m.index))) {
+        // "That didn't work." says little alone; the next sentence usually names the approach.
+        const next = sentences[i + 1];
+        return original.length < 60 && next ? `${original} ${next.original}` : original;
+      }
     }
   }
   return null;
 }
 
 /** The sentence of a user prompt that rejects what was done, or null. */
-export function rejectionIn(prompt: string): string | null {
-  return firstMatch(prompt, REJECTION, 2);
+export function rejectionIn(prompt: string, sentences: readonly Sentence[] = proseSentences(prompt)): string | null {
+  return firstMatch(sentences, MAY_REJECT, REJECTION, 2);
 }
 
 /** The sentence of an assistant reply or thought that abandons an approach, or null. */
-export function approachChangeIn(text: string, afterFailure: boolean): string | null {
-  return firstMatch(text, APPROACH_CHANGE, 12, afterFailure ? INSTEAD : undefined);
+export function approachChangeIn(text: string, afterFailure: boolean, sentences: readonly Sentence[] = proseSentences(text)): string | null {
+  return firstMatch(sentences, MAY_CHANGE, APPROACH_CHANGE, 12, afterFailure ? INSTEAD : undefined);
 }
 
 /** `[Request interrupted by user]`, `[Request interrupted by user for tool use]` (Claude Code). */

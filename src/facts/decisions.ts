@@ -5,7 +5,7 @@
  * "to avoid", "— security requirement") or an alternative ("instead of", "rather than", ", not Y"), which is what
  * separates a decision from narration like "I'll use grep to find the callers".
  */
-import { oneLine, proseSentences } from './text.js';
+import { oneLine, proseSentences, type Sentence } from './text.js';
 
 const STRONG: readonly RegExp[] = [
   /\b(?:we|i)(?:'ve| have)?\s+(?:finally\s+|ultimately\s+|now\s+)?(?:decided|chose|opted|settled on|went with|picked(?!\s+up))\b/i,
@@ -45,7 +45,12 @@ const NARRATED_STEP = /\bdecided to\s+(?:first\s+)?(?:look|check|read|run|start|
 const HEDGE =
   /\b(?:if|whether|could|might|may|maybe|perhaps|would|should|shall|do you want|want me to|not sure|unsure|not yet|undecided|need to decide|let me know|once you|when you|unless|can we|consider(?:ing)?|alternatively|options?)\b/i;
 
+/** Every decision pattern contains one of these: sentences without any are skipped after one cheap test. */
+const MAY_DECIDE =
+  /decid|decision|chose|choos|opt(?:ed|ing)\b|settl|went with|go with|going with|gone with|stick|picked|prefer|favou?r|'ll\b|\bwill\b|going to|let(?:'s| us)\b|\b(?:i|we)(?:'ve| have)\b|^(?:use|using|switch|mov|migrat|stor|replac|kept|keep)/i;
+
 function decisionTrigger(masked: string): number {
+  if (!MAY_DECIDE.test(masked)) return -1;
   for (const re of STRONG) {
     const m = re.exec(masked);
     if (m) return m.index;
@@ -61,26 +66,26 @@ function decisionTrigger(masked: string): number {
   return -1;
 }
 
-/** True when `sentence` states a decision. Pure; exposed for the table tests. */
-export function isDecisionSentence(sentence: string): boolean {
-  const masked = sentence.replace(/`[^`\n]*`/g, 'CODE');
+function isDecision(masked: string): boolean {
   if (/\?\s*$/.test(masked)) return false;
-  if (NARRATION.test(masked) || NARRATED_STEP.test(masked)) return false;
   const at = decisionTrigger(masked);
-  if (at < 0) return false;
+  if (at < 0 || NARRATION.test(masked) || NARRATED_STEP.test(masked)) return false;
   return !HEDGE.test(masked.slice(0, at));
 }
 
-/** The decision sentences of a prompt or reply, as one-line fact texts (at most `max`). */
-export function decisionsIn(text: string, max = 5): string[] {
+/** The decision sentences among `sentences`, as one-line fact texts (at most `max`). */
+export function decisionsAmong(sentences: readonly Sentence[], max = 5): string[] {
   const out: string[] = [];
-  for (const { original, masked } of proseSentences(text)) {
+  for (const { original, masked } of sentences) {
     if (out.length >= max) break;
-    if (/\?\s*$/.test(masked) || NARRATION.test(masked) || NARRATED_STEP.test(masked)) continue;
-    const at = decisionTrigger(masked);
-    if (at >= 0 && !HEDGE.test(masked.slice(0, at))) out.push(oneLine(original));
+    if (isDecision(masked)) out.push(oneLine(original));
   }
   return out;
+}
+
+/** The decision sentences of a prompt or reply. */
+export function decisionsIn(text: string, max = 5): string[] {
+  return decisionsAmong(proseSentences(text), max);
 }
 
 const INSTRUCTION =
@@ -92,9 +97,9 @@ const INSTRUCTION_NARRATION = /\buse\s+(?:it|this|that|them)\s+to\b|\b(?:\w+\s+)
  * A user's "use X" instruction (first sentence of a short prompt), or null. It becomes a decision once the
  * assistant goes along with it (see isRefusal).
  */
-export function userInstruction(text: string): string | null {
+export function userInstruction(text: string, sentences: readonly Sentence[] = proseSentences(text)): string | null {
   if (text.length > 600) return null;
-  const first = proseSentences(text)[0];
+  const first = sentences[0];
   if (!first) return null;
   const { original, masked } = first;
   if (/\?\s*$/.test(masked) || INSTRUCTION_NARRATION.test(masked)) return null;

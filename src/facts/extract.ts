@@ -12,7 +12,7 @@
  * - `provisional` are recomputed with every slice (the status of the still-open stretch and the key files).
  */
 import { isCompaction } from '../model.js';
-import { decisionsIn, isRefusal, userInstruction } from './decisions.js';
+import { decisionsAmong, isRefusal, userInstruction } from './decisions.js';
 import {
   approachChangeIn,
   gitDiscardIn,
@@ -263,23 +263,25 @@ class Fold {
       }
       touch(this.promptParents, m.parentId, { seq: m.seq, text: title }, MAX_PROMPT_PARENTS);
     }
-    const rejection = rejectionIn(m.text);
+    const sentences = proseSentences(m.text);
+    const rejection = rejectionIn(m.text, sentences);
     if (rejection) {
       const ctx = this.turnContext();
       this.emit('dead-end', m.seq, `"${oneLine(rejection, 100)}"${ctx ? ` — after: ${ctx.text}` : ''}`, ctx ? `Rejected by the user; what was rejected is at #${ctx.seq}.` : null);
     }
     // An instruction ("use X, not Y") becomes a decision only once the assistant goes along with it.
-    const instruction = userInstruction(m.text);
+    const instruction = userInstruction(m.text, sentences);
     if (instruction) this.instruction = { seq: m.seq, text: instruction };
-    for (const d of decisionsIn(m.text)) if (d !== instruction) this.emit('decision', m.seq, d, 'Stated by the user.');
+    for (const d of decisionsAmong(sentences)) if (d !== instruction) this.emit('decision', m.seq, d, 'Stated by the user.');
     for (const p of mentionedPaths(head(m.text, 4096))) this.count(p, 'mentions', m.seq);
     this.lastPromptSeq = m.seq;
   }
 
   private reply(m: FactMessage): void {
     this.acknowledge(m);
-    for (const d of decisionsIn(m.text)) this.emit('decision', m.seq, d);
-    const change = approachChangeIn(m.text, this.failure !== null);
+    const sentences = proseSentences(m.text);
+    for (const d of decisionsAmong(sentences)) this.emit('decision', m.seq, d);
+    const change = approachChangeIn(m.text, this.failure !== null, sentences);
     if (change) {
       // Name the approach given up: the assistant's previous account of what it was doing, when recent.
       const was = this.lastReply && m.seq - this.lastReply.seq <= FAILURE_WINDOW * 2 ? this.lastReply : null;
@@ -290,7 +292,7 @@ class Fold {
     }
     const status = statusIn(m.text);
     if (status) this.openStatus = { kind: 'status', seq: m.seq, text: status.text, detail: status.detail };
-    const first = proseSentences(m.text).slice(0, 2).map((s) => s.original).join(' ');
+    const first = sentences.slice(0, 2).map((s) => s.original).join(' ');
     if (first) this.lastReply = { seq: m.seq, text: oneLine(first, 120) };
     for (const p of mentionedPaths(head(m.text, 4096))) this.count(p, 'mentions', m.seq);
   }

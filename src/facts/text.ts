@@ -23,7 +23,8 @@ export function normalizeQuotes(s: string): string {
 
 /** Collapses whitespace and cuts to `max` characters with an ellipsis. */
 export function oneLine(s: string, max = MAX_FACT_CHARS): string {
-  const one = s.replace(/\s+/g, ' ').trim();
+  // Only the head can show: collapsing whitespace in a whole tool output to keep 120 characters is wasted work.
+  const one = (s.length > max * 8 ? s.slice(0, max * 8) : s).replace(/\s+/g, ' ').trim();
   return one.length > max ? `${one.slice(0, max - 1).trimEnd()}…` : one;
 }
 
@@ -96,9 +97,15 @@ export function maskInlineCode(s: string): string {
   return s.replace(/`[^`\n]*`/g, 'CODE');
 }
 
+export interface Sentence {
+  readonly original: string;
+  /** With inline code masked, for matching. */
+  readonly masked: string;
+}
+
 /** Prose sentences of a text, each with its code-masked form for matching. */
-export function proseSentences(text: string): { original: string; masked: string }[] {
-  const out: { original: string; masked: string }[] = [];
+export function proseSentences(text: string): Sentence[] {
+  const out: Sentence[] = [];
   for (const line of proseLines(head(text))) {
     for (const s of sentences(line.text)) out.push({ original: s, masked: maskInlineCode(s) });
   }

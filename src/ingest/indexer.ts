@@ -41,8 +41,11 @@ export function runIndex(
       stats.fileErrors.push({ path: candidate.path, message: (err as Error).message });
     }
     bytesDone += candidate.size;
+    // Full text is tokenized in large batches: while a first index runs, search lags by at most one batch.
+    writer.flushSearchIndexIfDue();
     onProgress?.({ filesDone: i + 1, filesTotal: work.length, bytesDone, bytesTotal, path: candidate.path });
   });
+  writer.flushSearchIndex();
   // Sessions whose facts are missing or from an older extractor (an upgrade, a reset whose file did not come back).
   writer.refreshStaleFacts();
   return stats;

@@ -135,8 +135,8 @@ function titleItem(r: TitleItemRecord): Item {
   };
 }
 
-const FACT_COLUMNS = `x.id, x.session_id, x.seq, x.kind, x.text, m.timestamp, s.agent, s.project, s.title, s.summary`;
-const FACT_FROM = `fact x JOIN session s ON s.id = x.session_id LEFT JOIN message m ON m.session_id = x.session_id AND m.seq = x.seq`;
+const FACT_COLUMNS = `x.id, x.session_id, x.seq, x.kind, x.text, x.timestamp, s.agent, s.project, s.title, s.summary`;
+const FACT_FROM = `fact x JOIN session s ON s.id = x.session_id`;
 
 /** Facts and titles holding any of the expanded terms, within kind and scope; the best FUSE_CANDIDATES by bm25. */
 function candidates(statements: StatementCache, match: string, kind: SearchKind, scope: SearchScope): Item[] {
@@ -229,7 +229,8 @@ export function recentFacts(statements: StatementCache, kind: FactKind, scope: S
   const filter = scopeSql(statements, scope, null);
   if (!filter) return [];
   const rows = statements
-    .get(`SELECT ${FACT_COLUMNS} FROM ${FACT_FROM} WHERE x.kind = @kind${filter.where} ORDER BY x.id DESC LIMIT @limit`)
+    .get(`SELECT ${FACT_COLUMNS} FROM ${FACT_FROM} WHERE x.kind = @kind${filter.where}
+          ORDER BY x.timestamp DESC NULLS LAST, x.id DESC LIMIT @limit`)
     .all({ ...filter.params, kind, limit }) as FactItemRecord[];
   return rows.map((r) => toHit(factItem(r), 1, [], mask));
 }

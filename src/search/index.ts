@@ -46,12 +46,21 @@ export function search(db: Database.Database, options: SearchOptions): SearchHit
   }
   if (!query) return [];
   const facts = fuzzyHits(statements, query, 'all', scope, limit, mask);
-  const terms = parseQuery(query);
-  const match = toFtsMatch(terms);
-  const messages = match ? messageHits(statements, rankCandidates(fullTextCandidates(statements, match, scope), limit), terms, mask) : [];
+  const messages = searchMessages(db, { ...options, query, scope, limit, maskSnippet: mask });
   const factShare = messages.length ? Math.min(facts.length, Math.ceil(limit / 2)) : facts.length;
   const out = facts.slice(0, factShare).concat(messages.slice(0, limit - factShare));
   return out.length < limit ? out.concat(facts.slice(factShare, factShare + limit - out.length)) : out;
+}
+
+/** Messages only, by full text (every term must match), best first: the engine behind `search`'s message hits. */
+export function searchMessages(db: Database.Database, options: Omit<SearchOptions, 'kind'>): SearchHit[] {
+  const statements = statementsFor(db);
+  const limit = Math.max(1, Math.min(MAX_LIMIT, Math.floor(options.limit ?? DEFAULT_LIMIT)));
+  const terms = parseQuery(options.query);
+  const match = toFtsMatch(terms);
+  if (!match) return [];
+  const ranked = rankCandidates(fullTextCandidates(statements, match, options.scope ?? {}), limit);
+  return messageHits(statements, ranked, terms, options.maskSnippet ?? identity);
 }
 
 /** Seqs of the session's messages matching `query` (every term), in timeline order: for n/N. */
@@ -77,9 +86,8 @@ interface FactRecord {
  */
 export function factsOfSession(db: Database.Database, sessionId: string): FactRow[] {
   const rows = statementsFor(db)
-    .get(`SELECT x.id, x.session_id, x.seq, x.kind, x.text, x.detail, m.timestamp, x.extractor_version
-          FROM fact x LEFT JOIN message m ON m.session_id = x.session_id AND m.seq = x.seq
-          WHERE x.session_id = ? ORDER BY x.kind = 'key-file', CASE WHEN x.kind = 'key-file' THEN x.id ELSE x.seq END, x.id`)
+    .get(`SELECT x.id, x.session_id, x.seq, x.kind, x.text, x.detail, x.timestamp, x.extractor_version
+          FROM fact x WHERE x.session_id = ? ORDER BY x.kind = 'key-file', CASE WHEN x.kind = 'key-file' THEN x.id ELSE x.seq END, x.id`)
     .all(sessionId) as FactRecord[];
   return rows.map((r) => ({
     id: r.id,

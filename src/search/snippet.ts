@@ -71,21 +71,57 @@ export function cleanText(s: string): string {
   return s.replace(ANSI, '').replace(/\s+/g, ' ').replace(CONTROL, '');
 }
 
-/** Cuts `text` around its first hit and marks every hit in the window. */
-export function makeSnippet(text: string, terms: readonly QueryTerm[], options: SnippetOptions = {}): Snippet {
-  const width = options.width ?? 160;
-  const mask = options.mask ?? ((s: string) => s);
-  const scanned = text.length > SCAN_CHARS ? text.slice(0, SCAN_CHARS) : text;
-  // Find the first hit without tokenizing the whole text: scan in growing chunks.
-  let first: [number, number] | null = null;
-  for (let from = 0, size = 4096; from < scanned.length && !first; from += size, size *= 2) {
+const WORD_CHAR = /[\p{L}\p{N}\p{M}\p{Co}]/u;
+
+/**
+ * The first hit, found by a plain lower-case search for each term's first token and confirmed by tokenizing only
+ * around each candidate. Exact for text whose letters fold by lower-casing alone; null when there is none.
+ */
+function firstHitFast(text: string, terms: readonly QueryTerm[]): [number, number] | null {
+  const lower = text.toLowerCase();
+  // Lower-casing must keep offsets (it does for nearly all text; not for a few letters such as "İ").
+  if (lower.length !== text.length) return null;
+  let best: [number, number] | null = null;
+  for (const t of terms) {
+    const needle = t.tokens[0];
+    for (let at = lower.indexOf(needle); at >= 0 && (!best || at < best[0]); at = lower.indexOf(needle, at + 1)) {
+      if (at > 0 && WORD_CHAR.test(text[at - 1])) continue;
+      const region = text.slice(at, at + 64 * t.tokens.length + 64);
+      const span = hitSpans(tokensOf(region), [t], true)[0];
+      if (span && span[0] === 0) {
+        best = [at, at + span[1]];
+        break;
+      }
+    }
+  }
+  return best;
+}
+
+/** The first hit by tokenizing in growing chunks (any script, diacritics folded), or null. */
+function firstHitTokenized(scanned: string, terms: readonly QueryTerm[]): [number, number] | null {
+  for (let from = 0, size = 4096; from < scanned.length; from += size, size *= 2) {
     const base = Math.max(0, from - 200); // overlap, so a phrase across the chunk edge is still seen
     const chunkEnd = Math.min(scanned.length, from + size);
     const toks = tokensOf(scanned.slice(base, chunkEnd));
     // A token touching the cut may be the head of a longer word: the next chunk sees it whole.
     if (chunkEnd < scanned.length && toks.length && toks[toks.length - 1].end === chunkEnd - base) toks.pop();
     const span = hitSpans(toks, terms, true)[0];
-    if (span) first = [span[0] + base, span[1] + base];
+    if (span) return [span[0] + base, span[1] + base];
+  }
+  return null;
+}
+
+/** Cuts `text` around its first hit and marks every hit in the window. */
+export function makeSnippet(text: string, terms: readonly QueryTerm[], options: SnippetOptions = {}): Snippet {
+  const width = options.width ?? 160;
+  const mask = options.mask ?? ((s: string) => s);
+  const scanned = text.length > SCAN_CHARS ? text.slice(0, SCAN_CHARS) : text;
+  // A lower-case search finds most hits; where letters may fold otherwise (diacritics, other scripts), the text
+  // before that hit is tokenized too, so an earlier "café" for "cafe" is not missed.
+  let first = terms.length ? firstHitFast(scanned, terms) : null;
+  if (terms.length && /[^\u0000-\u007f]/.test(first ? scanned.slice(0, first[0]) : scanned)) {
+    const earlier = firstHitTokenized(first ? scanned.slice(0, first[0] + 1) : scanned, terms);
+    if (earlier && (!first || earlier[0] < first[0])) first = earlier;
   }
   const hitStart = first ? first[0] : 0;
   let start = Math.max(0, hitStart - Math.floor(width / 3));

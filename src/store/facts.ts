@@ -140,9 +140,12 @@ export class FactWriter {
   }
 
   private insertFacts(sessionId: string, facts: readonly Fact[], provisional: boolean): void {
-    const insert = this.statements.get(`INSERT INTO fact (session_id, seq, kind, text, detail, provisional, extractor_version)
-      VALUES (?, ?, ?, ?, ?, ?, ?)`);
-    for (const f of facts) insert.run(sessionId, f.seq, f.kind, f.text, f.detail, provisional ? 1 : 0, EXTRACTOR_VERSION);
+    const insert = this.statements.get(`INSERT INTO fact (session_id, seq, kind, text, detail, provisional, extractor_version, timestamp)
+      VALUES (@sessionId, @seq, @kind, @text, @detail, @provisional, @version,
+        (SELECT timestamp FROM message WHERE session_id = @sessionId AND seq = @seq))`);
+    for (const f of facts) {
+      insert.run({ sessionId, seq: f.seq, kind: f.kind, text: f.text, detail: f.detail, provisional: provisional ? 1 : 0, version: EXTRACTOR_VERSION });
+    }
   }
 
   private store(sessionId: string, result: ExtractResult, fresh: boolean): void {

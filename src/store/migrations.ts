@@ -118,10 +118,12 @@ export const MIGRATIONS: readonly Migration[] = [
           text              TEXT NOT NULL,
           detail            TEXT,
           provisional       INTEGER NOT NULL DEFAULT 0,
-          extractor_version INTEGER NOT NULL
+          extractor_version INTEGER NOT NULL,
+          -- Of the message it points at (epoch ms), so facts list newest first without touching message.
+          timestamp         INTEGER
         ) STRICT;
         CREATE INDEX fact_session ON fact(session_id, seq);
-        CREATE INDEX fact_kind    ON fact(kind, id);
+        CREATE INDEX fact_kind    ON fact(kind, timestamp);
 
         -- Where extraction stopped in each session, and the extractor's state there, so an append extracts only the
         -- new messages. A missing row or an older extractor_version means the session is re-extracted.
@@ -134,31 +136,31 @@ export const MIGRATIONS: readonly Migration[] = [
 
         -- Full text of every message: its text (prompt, reply, thought, tool output) and a tool call's input.
         -- Contentless: the text already lives in message, so the index holds no second copy; snippets are cut from
-        -- message.text by src/search/snippet.ts. The rowid is message.id.
+        -- message.text by src/search/snippet.ts. The rowid is message.id. No prefix index: it tripled the cost of
+        -- indexing for prefix queries that a term-range scan answers fast enough (see the search benchmark).
         CREATE VIRTUAL TABLE message_fts USING fts5(
-          body, content = '', contentless_delete = 1,
-          tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+          body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
         );
+        -- Terms are buffered up to 8 MB before a segment is written: a third less merging on a first index.
+        INSERT INTO message_fts (message_fts, rank) VALUES ('hashsize', 8388608);
 
-        -- Kept in sync with message by triggers, so every path that writes messages (the writer's appends, a reset,
-        -- a cascade from a deleted session, an adapter rewriting a message in place) keeps the index right. JSON
-        -- escapes in tool inputs become spaces: "\nimport" must index as "import", not "nimport".
-        CREATE TRIGGER message_fts_insert AFTER INSERT ON message BEGIN
-          INSERT INTO message_fts (rowid, body) VALUES (new.id, new.text || CASE WHEN new.tool_input IS NULL THEN ''
-            ELSE char(10) || replace(replace(replace(replace(new.tool_input, '\n', ' '), '\t', ' '), '\"', ' '), '\\', ' ') END);
+        -- Messages waiting to be tokenized. Appends only queue their ids (a trigger, so no write path can forget);
+        -- the writer drains the queue in large batches (IndexWriter.flushSearchIndex), which indexes text about
+        -- twice as fast as one small FTS transaction per ingest batch and keeps the first pass off the UI's way.
+        CREATE TABLE message_fts_pending (id INTEGER PRIMARY KEY) STRICT;
+        CREATE TRIGGER message_fts_queue AFTER INSERT ON message BEGIN
+          INSERT OR IGNORE INTO message_fts_pending (id) VALUES (new.id);
         END;
         CREATE TRIGGER message_fts_update AFTER UPDATE OF text, tool_input ON message BEGIN
           DELETE FROM message_fts WHERE rowid = old.id;
-          INSERT INTO message_fts (rowid, body) VALUES (new.id, new.text || CASE WHEN new.tool_input IS NULL THEN ''
-            ELSE char(10) || replace(replace(replace(replace(new.tool_input, '\n', ' '), '\t', ' '), '\"', ' '), '\\', ' ') END);
+          INSERT OR IGNORE INTO message_fts_pending (id) VALUES (new.id);
         END;
+        -- Every delete (a reset, a cascade from a deleted session) leaves neither index row nor queue entry behind.
         CREATE TRIGGER message_fts_delete AFTER DELETE ON message BEGIN
+          DELETE FROM message_fts_pending WHERE id = old.id;
           DELETE FROM message_fts WHERE rowid = old.id;
         END;
-        INSERT INTO message_fts (rowid, body)
-          SELECT id, text || CASE WHEN tool_input IS NULL THEN ''
-            ELSE char(10) || replace(replace(replace(replace(tool_input, '\n', ' '), '\t', ' '), '\"', ' '), '\\', ' ') END
-          FROM message;
+        INSERT INTO message_fts_pending (id) SELECT id FROM message;
 
         -- Candidates for fuzzy search: fact texts (rowid = fact.id) and session titles (rowid = -session.rowid).
         -- Only single terms and prefixes are asked of it (fuse.js ranks), so it keeps no positions (detail=none).

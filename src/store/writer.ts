@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import type { FactMessage } from '../facts/types.js';
 import type { Agent, ParsedCheckpoint, ParsedMessage } from '../model.js';
 import { FactWriter } from './facts.js';
+import { SearchIndexWriter } from './search-index.js';
 import { StatementCache } from './statements.js';
 
 export interface SourceFileState {
@@ -66,10 +67,23 @@ export class IndexWriter {
   private readonly statements: StatementCache;
   /** Facts follow messages: every append is folded into the session's facts in the same transaction. */
   private readonly facts: FactWriter;
+  /** Appended messages are queued for the full-text index and tokenized in large batches (search-index.ts). */
+  private readonly searchIndex: SearchIndexWriter;
 
   constructor(readonly db: Database.Database) {
     this.statements = new StatementCache(db);
     this.facts = new FactWriter(db, this.statements);
+    this.searchIndex = new SearchIndexWriter(db, this.statements);
+  }
+
+  /** Makes every appended message searchable; returns how many were tokenized. Call outside a transaction. */
+  flushSearchIndex(): number {
+    return this.searchIndex.flush();
+  }
+
+  /** Flushes the full-text queue once enough has been appended since the last flush (between files of a pass). */
+  flushSearchIndexIfDue(): number {
+    return this.searchIndex.flushIfDue();
   }
 
   transaction<T>(fn: () => T): T {
@@ -248,6 +262,7 @@ export class IndexWriter {
         .run({ added, minTs, maxTs, sessionId });
     }
     this.facts.appended(sessionId, landed);
+    this.searchIndex.noteAppended(added);
     return added;
   }
 
