@@ -134,19 +134,40 @@ describe('edit distance', () => {
 
 describe('ranking', () => {
   it('orders by bm25, treats scores within a band as ties broken by recency, and scores relative to the best', () => {
+    const times = new Map<number, number | null>([[1, 100], [2, 50], [3, 999], [4, null], [5, 300], [6, 1]]);
+    const asked: number[][] = [];
+    const lookup = (ids: readonly number[]) => {
+      asked.push([...ids]);
+      return times;
+    };
     const ranked = rankCandidates(
       [
-        { id: 1, rank: -10, timestamp: 100 },
-        { id: 2, rank: -10.1, timestamp: 50 },
-        { id: 3, rank: -5, timestamp: 999 },
-        { id: 4, rank: -10, timestamp: null },
-        { id: 5, rank: -10, timestamp: 300 },
+        { id: 1, rank: -10 },
+        { id: 2, rank: -10.1 },
+        { id: 3, rank: -5 },
+        { id: 4, rank: -10 },
+        { id: 5, rank: -10 },
+        { id: 6, rank: -1 },
       ],
       4,
+      lookup,
     );
     expect(ranked.map((r) => r.id)).toEqual([5, 1, 2, 4]);
     expect(ranked[0].score).toBeCloseTo(10 / 10.1);
+    expect(ranked[0].timestamp).toBe(300);
     expect(ranked[2].score).toBe(1);
-    expect(rankCandidates([], 5)).toEqual([]);
+    // Timestamps are only looked up for the bands that can make the cut.
+    expect(asked).toHaveLength(1);
+    expect([...asked[0]].sort()).toEqual([1, 2, 4, 5]);
+    expect(rankCandidates([], 5, lookup)).toEqual([]);
+  });
+
+  it('keeps a whole band when the cut falls inside it', () => {
+    const ranked = rankCandidates(
+      [1, 2, 3, 4].map((id) => ({ id, rank: -3 })),
+      2,
+      () => new Map([[1, 10], [2, 40], [3, 30], [4, 20]]),
+    );
+    expect(ranked.map((r) => r.id)).toEqual([2, 3]);
   });
 });

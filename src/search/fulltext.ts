@@ -10,7 +10,7 @@ import type { QueryTerm } from './query.js';
 import { makeSnippet } from './snippet.js';
 import type { SearchHit, SearchScope } from './types.js';
 
-export const CANDIDATE_WINDOW = 2000;
+export const CANDIDATE_WINDOW = 1000;
 /** How much of a hit's text and tool input is read back to cut its snippet. */
 const SNIPPET_SOURCE_CHARS = 65_536;
 /** Score bands: ranks within one band are ties, ordered newest first. */
@@ -20,25 +20,49 @@ export interface Candidate {
   readonly id: number;
   /** bm25: negative, lower is better. */
   readonly rank: number;
-  readonly timestamp: number | null;
 }
 
 export interface RankedCandidate extends Candidate {
   /** rank relative to the best candidate, in (0, 1]. */
   readonly score: number;
+  readonly timestamp: number | null;
 }
 
-/** Pure: orders candidates by bm25 band, then newest first, then newest row; keeps `limit`. */
-export function rankCandidates(candidates: readonly Candidate[], limit: number): RankedCandidate[] {
+/**
+ * Orders candidates by bm25 band, then newest first, then newest row; keeps `limit`. Timestamps are asked for only
+ * for the candidates of the bands that can make the cut (pure given `timestamps`).
+ */
+export function rankCandidates(
+  candidates: readonly Candidate[],
+  limit: number,
+  timestamps: (ids: readonly number[]) => ReadonlyMap<number, number | null>,
+): RankedCandidate[] {
   if (candidates.length === 0) return [];
   let best = 0;
   for (const c of candidates) if (c.rank < best) best = c.rank;
-  const scored = candidates.map((c) => {
-    const score = best < 0 ? Math.max(1e-6, c.rank / best) : 1;
-    return { ...c, score, band: Math.round(score * BANDS) };
-  });
-  scored.sort((a, b) => b.band - a.band || (b.timestamp ?? -Infinity) - (a.timestamp ?? -Infinity) || b.id - a.id);
-  return scored.slice(0, limit).map(({ band: _band, ...c }) => c);
+  const banded = candidates
+    .map((c) => {
+      const score = best < 0 ? Math.max(1e-6, c.rank / best) : 1;
+      return { ...c, score, band: Math.round(score * BANDS) };
+    })
+    .sort((a, b) => b.band - a.band);
+  let cut = Math.min(limit, banded.length);
+  while (cut < banded.length && banded[cut].band === banded[cut - 1].band) cut++;
+  const contenders = banded.slice(0, cut);
+  const ts = timestamps(contenders.map((c) => c.id));
+  return contenders
+    .map((c) => ({ ...c, timestamp: ts.get(c.id) ?? null }))
+    .sort((a, b) => b.band - a.band || (b.timestamp ?? -Infinity) - (a.timestamp ?? -Infinity) || b.id - a.id)
+    .slice(0, limit)
+    .map(({ band: _band, ...c }) => c);
+}
+
+/** Timestamps of messages by id (primary-key lookups). */
+export function messageTimestamps(statements: StatementCache, ids: readonly number[]): Map<number, number | null> {
+  const get = statements.get('SELECT timestamp FROM message WHERE id = ?');
+  const out = new Map<number, number | null>();
+  for (const id of ids) out.set(id, (get.get(id) as { timestamp: number | null } | undefined)?.timestamp ?? null);
+  return out;
 }
 
 /** A session's message ids in seq order are increasing (rows are only ever appended), so it spans [first, last]. */
@@ -88,12 +112,11 @@ export function fullTextCandidates(statements: StatementCache, match: string, sc
   // CROSS JOIN fixes the loop order: the FTS index drives, rows are looked up by primary key.
   const scoped = filter.where !== '';
   const sql = scoped
-    ? `SELECT f.rowid AS id, bm25(message_fts) AS rank, m.timestamp AS timestamp
+    ? `SELECT f.rowid AS id, bm25(message_fts) AS rank
        FROM message_fts f CROSS JOIN message m ON m.id = f.rowid CROSS JOIN session s ON s.id = m.session_id
        WHERE message_fts MATCH @match${filter.where} ORDER BY f.rowid DESC LIMIT @window`
-    : `SELECT f.rowid AS id, bm25(message_fts) AS rank, m.timestamp AS timestamp
-       FROM message_fts f CROSS JOIN message m ON m.id = f.rowid
-       WHERE message_fts MATCH @match ORDER BY f.rowid DESC LIMIT @window`;
+    : `SELECT rowid AS id, bm25(message_fts) AS rank FROM message_fts
+       WHERE message_fts MATCH @match ORDER BY rowid DESC LIMIT @window`;
   return statements.get(sql).all({ ...filter.params, match, window }) as Candidate[];
 }
 

@@ -5,7 +5,7 @@
 import type Database from 'better-sqlite3';
 import type { FactKind } from '../facts/types.js';
 import { StatementCache } from '../store/statements.js';
-import { fullTextCandidates, messageHits, rankCandidates, sessionHitSeqs } from './fulltext.js';
+import { fullTextCandidates, messageHits, messageTimestamps, rankCandidates, sessionHitSeqs } from './fulltext.js';
 import { fuzzyHits, recentFacts } from './fuzzy.js';
 import { parseQuery, toFtsMatch } from './query.js';
 import type { FactMarker, FactRow, SearchHit, SearchOptions } from './types.js';
@@ -59,7 +59,7 @@ export function searchMessages(db: Database.Database, options: Omit<SearchOption
   const terms = parseQuery(options.query);
   const match = toFtsMatch(terms);
   if (!match) return [];
-  const ranked = rankCandidates(fullTextCandidates(statements, match, options.scope ?? {}), limit);
+  const ranked = rankCandidates(fullTextCandidates(statements, match, options.scope ?? {}), limit, (ids) => messageTimestamps(statements, ids));
   return messageHits(statements, ranked, terms, options.maskSnippet ?? identity);
 }
 
