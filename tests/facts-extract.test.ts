@@ -334,10 +334,11 @@ describe('dead ends', () => {
     ]);
   });
 
-  it('ignores sub-agent messages inline in a main transcript', () => {
+  it("ignores sub-agent messages inline in a main transcript, but not in the sub-agent's own session", () => {
     const s = new SessionBuilder();
     s.assistant("That didn't work. Let me try a different approach.", { isSidechain: true });
     expect(extractAll(s.messages)).toEqual([]);
+    expect(of(extractAll(s.messages, { ownSidechain: true }), 'dead-end')).toHaveLength(1);
   });
 });
 

@@ -120,6 +120,7 @@ class Fold {
   constructor(
     s: ExtractorState,
     private readonly project: string | null,
+    private readonly ownSidechain: boolean,
   ) {
     this.lastSeq = s.lastSeq;
     this.calls = new Map(s.calls.map(([k, v]) => [k, { ...v, replacements: v.replacements.map((r) => [...r] as PendingCall['replacements'][number]) }]));
@@ -203,7 +204,7 @@ class Fold {
     this.lastSeq = m.seq;
     if (this.failure && ++this.failure.age > FAILURE_WINDOW) this.failure = null;
     // Sub-agent messages inline in a main transcript belong to the sub-agent's own work.
-    if (m.isSidechain) return;
+    if (m.isSidechain && !this.ownSidechain) return;
     if (isCompaction(m) && m.subtype !== 'microcompact_boundary') return this.compaction();
     switch (m.kind) {
       case 'prompt':
@@ -372,7 +373,7 @@ class Fold {
  * the returned state continues the fold.
  */
 export function extractFacts(messages: Iterable<FactMessage>, state: ExtractorState = initialState(), context: ExtractContext = {}): ExtractResult {
-  const fold = new Fold(state, context.project ?? null);
+  const fold = new Fold(state, context.project ?? null, context.ownSidechain ?? false);
   for (const m of messages) fold.push(m);
   return { facts: fold.facts, provisional: fold.provisional(), state: fold.state() };
 }

@@ -41,4 +41,9 @@ export interface FactMessage {
 export interface ExtractContext {
   /** The session's working directory: key files under it are shown relative to it. */
   readonly project?: string | null;
+  /**
+   * Whether sidechain messages are the session's own: true for a sub-agent's session. In a main transcript they are
+   * a sub-agent's work inlined (Claude Code 1.0.x) and are skipped.
+   */
+  readonly ownSidechain?: boolean;
 }

@@ -78,14 +78,17 @@ interface ScopeSql {
   readonly params: Record<string, unknown>;
 }
 
-/** Scope filters as SQL fragments over `m` (message) and `s` (session); a fixed set of shapes, so statements cache. */
-export function scopeSql(statements: StatementCache, scope: SearchScope, messageAlias: 'm' | null): ScopeSql | null {
+/**
+ * Scope filters as SQL fragments over `s` (session) and, with `overMessages`, a rowid range of `f` (the message
+ * index) for a one-session scope. A fixed set of shapes, so the statements cache. Null: nothing can match.
+ */
+export function scopeSql(statements: StatementCache, scope: SearchScope, overMessages: boolean): ScopeSql | null {
   const where: string[] = [];
   const params: Record<string, unknown> = {};
   if (scope.sessionId) {
     where.push('s.id = @sessionId');
     params.sessionId = scope.sessionId;
-    if (messageAlias) {
+    if (overMessages) {
       const range = sessionIdRange(statements, scope.sessionId);
       if (!range) return null; // no messages: nothing can match
       where.push('f.rowid BETWEEN @lo AND @hi');
@@ -107,7 +110,7 @@ export function scopeSql(statements: StatementCache, scope: SearchScope, message
 
 /** The best-ranked candidates for a MATCH expression within a scope. */
 export function fullTextCandidates(statements: StatementCache, match: string, scope: SearchScope, window = CANDIDATE_WINDOW): Candidate[] {
-  const filter = scopeSql(statements, scope, 'm');
+  const filter = scopeSql(statements, scope, true);
   if (!filter) return [];
   // CROSS JOIN fixes the loop order: the FTS index drives, rows are looked up by primary key.
   const scoped = filter.where !== '';

@@ -52,7 +52,7 @@ export function nearSpellings(statements: StatementCache, word: string): string[
   return found.slice(0, NEAR_PER_WORD).map((f) => f.term);
 }
 
-/** Pure given the vocabulary lookups: each query word with the terms that stand for it. */
+/** Each query word (folded, deduplicated) with the indexed terms that stand for it. */
 export function expandQuery(statements: StatementCache, query: string): ExpandedWord[] {
   const words = [...new Set(tokenize(query))].slice(0, MAX_TERMS);
   return words.map((word) => {
@@ -140,7 +140,7 @@ const FACT_FROM = `fact x JOIN session s ON s.id = x.session_id`;
 
 /** Facts and titles holding any of the expanded terms, within kind and scope; the best FUSE_CANDIDATES by bm25. */
 function candidates(statements: StatementCache, match: string, kind: SearchKind, scope: SearchScope): Item[] {
-  const filter = scopeSql(statements, scope, null);
+  const filter = scopeSql(statements, scope, false);
   if (!filter) return [];
   const kindSql = kind === 'all' ? '' : ' AND x.kind = @kind';
   const factSql =
@@ -226,7 +226,7 @@ export function fuzzyHits(
 
 /** The newest facts of one kind within a scope (an empty query with a kind filter lists them). */
 export function recentFacts(statements: StatementCache, kind: FactKind, scope: SearchScope, limit: number, mask: (s: string) => string): SearchHit[] {
-  const filter = scopeSql(statements, scope, null);
+  const filter = scopeSql(statements, scope, false);
   if (!filter) return [];
   const rows = statements
     .get(`SELECT ${FACT_COLUMNS} FROM ${FACT_FROM} WHERE x.kind = @kind${filter.where}

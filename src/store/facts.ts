@@ -7,7 +7,7 @@
 import type Database from 'better-sqlite3';
 import { EXTRACTOR_VERSION, extractFacts, initialState, type ExtractorState, type ExtractResult } from '../facts/extract.js';
 import { TEXT_WINDOW } from '../facts/text.js';
-import type { Fact, FactMessage } from '../facts/types.js';
+import type { ExtractContext, Fact, FactMessage } from '../facts/types.js';
 import type { MessageKind, Role } from '../model.js';
 import { StatementCache } from './statements.js';
 
@@ -90,7 +90,7 @@ export class FactWriter {
       }
     }
     if (!state) return this.reextract(sessionId);
-    this.store(sessionId, extractFacts(messages, state, { project: this.projectOf(sessionId) }), false);
+    this.store(sessionId, extractFacts(messages, state, this.contextOf(sessionId)), false);
   }
 
   /** Forgets a session's facts (its messages were deleted or renumbered); the next append or pass rebuilds them. */
@@ -112,7 +112,7 @@ export class FactWriter {
   /** Extracts a session's facts from scratch, reading its messages a page at a time (bounded memory). */
   reextract(sessionId: string): void {
     this.statements.get('DELETE FROM fact WHERE session_id = ?').run(sessionId);
-    const project = this.projectOf(sessionId);
+    const context = this.contextOf(sessionId);
     const page = this.statements.get(
       `SELECT seq, source_id, parent_id, timestamp, role, kind, substr(text, 1, ${TEXT_WINDOW}) AS text, tool_name,
          CASE WHEN kind = 'tool-call' THEN tool_input END AS tool_input, tool_use_id, files, is_error, is_sidechain,
@@ -125,7 +125,7 @@ export class FactWriter {
     for (;;) {
       const rows = page.all(sessionId, after) as MessageRecord[];
       if (rows.length === 0) break;
-      const result = extractFacts(rows.map(rowToFactMessage), state, { project });
+      const result = extractFacts(rows.map(rowToFactMessage), state, context);
       this.insertFacts(sessionId, result.facts, false);
       state = result.state;
       provisional = result.provisional;
@@ -134,9 +134,12 @@ export class FactWriter {
     this.store(sessionId, { facts: [], provisional, state }, true);
   }
 
-  private projectOf(sessionId: string): string | null {
-    const row = this.statements.get('SELECT project FROM session WHERE id = ?').get(sessionId) as { project: string | null } | undefined;
-    return row?.project ?? null;
+  /** What the extractor needs to know of the session: its directory, and whether it is a sub-agent's. */
+  private contextOf(sessionId: string): ExtractContext {
+    const row = this.statements.get('SELECT project, parent_id FROM session WHERE id = ?').get(sessionId) as
+      | { project: string | null; parent_id: string | null }
+      | undefined;
+    return { project: row?.project ?? null, ownSidechain: row?.parent_id != null };
   }
 
   private insertFacts(sessionId: string, facts: readonly Fact[], provisional: boolean): void {
