@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { allowedEdits, editDistance } from '../src/search/edit-distance.js';
-import { rankCandidates } from '../src/search/fulltext.js';
+import { binaryBm25Ranks, docsizeTokens, rankCandidates } from '../src/search/fulltext.js';
 import { fold, parseQuery, toFtsAny, toFtsMatch, tokenize } from '../src/search/query.js';
 import { cleanText, makeSnippet, MARK_END, MARK_START } from '../src/search/snippet.js';
 
@@ -169,5 +169,32 @@ describe('ranking', () => {
       () => new Map([[1, 10], [2, 40], [3, 30], [4, 20]]),
     );
     expect(ranked.map((r) => r.id)).toEqual([2, 3]);
+  });
+});
+
+describe('ranking without term frequencies', () => {
+  it('ranks shorter messages first, relative to the average length', () => {
+    const ranks = binaryBm25Ranks([
+      { id: 1, length: 10 },
+      { id: 2, length: 1000 },
+      { id: 3, length: 100 },
+    ]);
+    expect([...ranks].sort((a, b) => a.rank - b.rank).map((r) => r.id)).toEqual([1, 3, 2]);
+    for (const r of ranks) expect(r.rank).toBeLessThan(0);
+    expect(binaryBm25Ranks([])).toEqual([]);
+    // Equal lengths tie exactly, so recency decides.
+    const [a, b] = binaryBm25Ranks([{ id: 1, length: 50 }, { id: 2, length: 50 }]);
+    expect(a.rank).toBe(b.rank);
+  });
+
+  it.each([
+    [[0x05], 5],
+    [[0x7f], 127],
+    [[0x81, 0x00], 128],
+    [[0x82, 0x41], 321],
+    [[0xff, 0x7f], 16383],
+    [[0x81, 0x80, 0x00], 16384],
+  ])('decodes the docsize varint %j as %i', (bytes, n) => {
+    expect(docsizeTokens(Uint8Array.from(bytes))).toBe(n);
   });
 });

@@ -13,6 +13,9 @@ import { factMarkers, factsOfSession, hitsInSession, MARK_END, MARK_START, searc
 import { closeDatabase, openDatabase } from '../src/store/db.js';
 import { hasStaleFacts } from '../src/store/facts.js';
 import { FLUSH_ROWS, needsIndexPass, pendingSearchRows } from '../src/store/search-index.js';
+import { StatementCache } from '../src/store/statements.js';
+import { docsizeTokens, expandedMatch, fullTextCandidates, MAX_PREFIX_WORDS } from '../src/search/fulltext.js';
+import { parseQuery } from '../src/search/query.js';
 import { StoreReader } from '../src/store/reader.js';
 import { IndexWriter } from '../src/store/writer.js';
 import { prompt, reply, toolResult, toolUse, uuid } from './helpers/claude-lines.js';
@@ -209,6 +212,56 @@ describe('the full-text queue', () => {
     writer.flushSearchIndex();
     expect(seqs(db, 'okapi')).toEqual([1]);
     expect(seqs(db, 'yak')).toEqual([]);
+    closeDatabase(db);
+  });
+
+  it('ranks a window of the newest matches by length when a query matches more than the window', () => {
+    const db = openDatabase(dbPath);
+    const writer = new IndexWriter(db);
+    const f = writer.ensureSourceFile('/w.jsonl', 'claude');
+    writer.upsertSession({ id: 'w', agent: 'claude' }, f.id);
+    const texts = ['okapi one', 'okapi two words here', 'okapi', 'okapi a b c d e f g h i j', 'okapi x y'];
+    writer.appendMessages('w', f.id, 1, texts.map((t, i) => msg(i + 1, t)));
+    writer.flushSearchIndex();
+    const statements = new StatementCache(db);
+    const ids = (db.prepare("SELECT id, seq FROM message WHERE session_id = 'w'").all() as { id: number; seq: number }[]);
+    const seqOf = new Map(ids.map((r) => [r.id, r.seq]));
+    // Window of 3 < 5 matches: the newest three (seqs 3, 4, 5), shortest first.
+    const windowed = fullTextCandidates(statements, ['"okapi"'], {}, 3);
+    expect([...windowed].sort((a, b) => a.rank - b.rank).map((c) => seqOf.get(c.id))).toEqual([3, 5, 4]);
+    // Window large enough: every match, ranked by SQLite's bm25.
+    expect(fullTextCandidates(statements, ['"okapi"'], {}, 10)).toHaveLength(5);
+    // Two terms, one of them common: few joint matches, but bm25 would count all of the common one's.
+    writer.appendMessages('w', f.id, 6, [msg(6, 'okapi yak'), msg(7, 'yak yak yak okapi')]);
+    writer.flushSearchIndex();
+    const seqOfAll = new Map((db.prepare("SELECT id, seq FROM message WHERE session_id = 'w'").all() as { id: number; seq: number }[]).map((r) => [r.id, r.seq]));
+    const order = (cs: { id: number; rank: number }[]) => [...cs].sort((a, b) => a.rank - b.rank).map((c) => seqOfAll.get(c.id));
+    // "okapi yak" is shorter than "yak yak yak okapi": first without term frequencies.
+    expect(order(fullTextCandidates(statements, ['"okapi"', '"yak"'], {}, 3))).toEqual([6, 7]);
+    // Both terms rare (window 10): bm25, where the message saying "yak" three times comes first despite its length.
+    expect(order(fullTextCandidates(statements, ['"okapi"', '"yak"'], {}, 10))).toEqual([7, 6]);
+    // The docsize the ranking reads is the message's token count.
+    const sz = db.prepare('SELECT sz FROM message_fts_docsize WHERE id = ?').get(ids.find((r) => r.seq === 4)!.id) as { sz: Uint8Array };
+    expect(docsizeTokens(sz.sz)).toBe(11);
+    closeDatabase(db);
+  });
+
+  it('expands prefixes through the vocabulary, up to a cap', () => {
+    const db = openDatabase(dbPath);
+    const writer = new IndexWriter(db);
+    const f = writer.ensureSourceFile('/p.jsonl', 'claude');
+    writer.upsertSession({ id: 'p', agent: 'claude' }, f.id);
+    const many = Array.from({ length: MAX_PREFIX_WORDS + 10 }, (_, i) => `zq${String(i).padStart(3, '0')}`);
+    writer.appendMessages('p', f.id, 1, [msg(1, 'src/cart.ts and src/cache.ts'), msg(2, many.slice(0, MAX_PREFIX_WORDS + 5).join(' ')), msg(3, many[MAX_PREFIX_WORDS + 5])]);
+    writer.flushSearchIndex();
+    const statements = new StatementCache(db);
+    expect(expandedMatch(statements, parseQuery('"src ca"*'))).toBe('("src cache" OR "src cart")');
+    expect(expandedMatch(statements, parseQuery('nothingstarts*'))).toBeNull();
+    expect(hitsInSession(db, 'p', '"src car"*')).toEqual([1]);
+    expect(hitsInSession(db, 'p', 'zq00*')).toEqual([2]);
+    // Past the first MAX_PREFIX_WORDS completions in alphabetical order, a completion is not searched.
+    expect(hitsInSession(db, 'p', 'zq*')).toEqual([2]);
+    expect(hitsInSession(db, 'p', many[MAX_PREFIX_WORDS + 5])).toEqual([3]);
     closeDatabase(db);
   });
 

@@ -1,8 +1,13 @@
 /**
- * Full-text search over messages (FTS5, bm25). A query's matches are walked newest-indexed first and at most
- * CANDIDATE_WINDOW of them (after scope filtering) are ranked: a rare word is ranked over all its matches, a word
- * in half the corpus costs the same as one in a few thousand messages. Scores within 5 % of each other count as
- * ties and are broken by recency.
+ * Full-text search over messages (FTS5). A query first probes for its newest CANDIDATE_WINDOW + 1 matches by rowid,
+ * which costs the same for a rare word and for one in a third of the corpus:
+ * - at most CANDIDATE_WINDOW matches: all of them are ranked by bm25;
+ * - more: the newest CANDIDATE_WINDOW are ranked by BM25 with binary term frequency (length normalization only).
+ *   SQLite's bm25() weighs terms by counting every message that holds them, which for a common word takes longer
+ *   than the whole rest of the query; with every term required in every candidate, term weights do not change
+ *   the order anyway, and a shorter message holding all the words ranks first.
+ * Scores within 5 % of each other count as ties and are broken by recency. Prefix terms are expanded into the
+ * indexed words they stand for (at most MAX_PREFIX_WORDS), since the index keeps no prefix entries.
  */
 import type { Agent } from '../model.js';
 import type { StatementCache } from '../store/statements.js';
@@ -11,14 +16,19 @@ import { makeSnippet } from './snippet.js';
 import type { SearchHit, SearchScope } from './types.js';
 
 export const CANDIDATE_WINDOW = 1000;
+/** Words a prefix expands to, first in alphabetical order; a shorter prefix is more likely to reach the cap. */
+export const MAX_PREFIX_WORDS = 256;
 /** How much of a hit's text and tool input is read back to cut its snippet. */
 const SNIPPET_SOURCE_CHARS = 65_536;
 /** Score bands: ranks within one band are ties, ordered newest first. */
 const BANDS = 20;
+/** FTS5's bm25 parameters. */
+const K1 = 1.2;
+const B = 0.75;
 
 export interface Candidate {
   readonly id: number;
-  /** bm25: negative, lower is better. */
+  /** Negative, lower is better (bm25's convention). */
   readonly rank: number;
 }
 
@@ -29,7 +39,7 @@ export interface RankedCandidate extends Candidate {
 }
 
 /**
- * Orders candidates by bm25 band, then newest first, then newest row; keeps `limit`. Timestamps are asked for only
+ * Orders candidates by rank band, then newest first, then newest row; keeps `limit`. Timestamps are asked for only
  * for the candidates of the bands that can make the cut (pure given `timestamps`).
  */
 export function rankCandidates(
@@ -55,6 +65,28 @@ export function rankCandidates(
     .sort((a, b) => b.band - a.band || (b.timestamp ?? -Infinity) - (a.timestamp ?? -Infinity) || b.id - a.id)
     .slice(0, limit)
     .map(({ band: _band, ...c }) => c);
+}
+
+/**
+ * BM25 with every term counted once, as a rank (negative, lower is better): what is left of bm25 when term
+ * frequencies are unknown and every candidate holds every term. Pure.
+ */
+export function binaryBm25Ranks(lengths: readonly { id: number; length: number }[]): Candidate[] {
+  if (lengths.length === 0) return [];
+  const avg = lengths.reduce((n, l) => n + l.length, 0) / lengths.length || 1;
+  return lengths.map(({ id, length }) => ({ id, rank: -((K1 + 1) / (1 + K1 * (1 - B + (B * length) / avg))) }));
+}
+
+/** Decodes the SQLite varint at the start of an FTS5 docsize blob: the message's length in tokens. */
+export function docsizeTokens(blob: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < Math.min(blob.length, 9); i++) {
+    const b = blob[i];
+    if (i === 8) return n * 256 + b;
+    n = n * 128 + (b & 0x7f);
+    if ((b & 0x80) === 0) return n;
+  }
+  return n;
 }
 
 /** Timestamps of messages by id (primary-key lookups). */
@@ -108,19 +140,76 @@ export function scopeSql(statements: StatementCache, scope: SearchScope, overMes
   return { where: where.map((w) => ` AND ${w}`).join(''), params };
 }
 
-/** The best-ranked candidates for a MATCH expression within a scope. */
-export function fullTextCandidates(statements: StatementCache, match: string, scope: SearchScope, window = CANDIDATE_WINDOW): Candidate[] {
+/** Token counts of messages in the index (primary-key lookups in its docsize table). */
+function tokenLengths(statements: StatementCache, ids: readonly number[]): { id: number; length: number }[] {
+  const get = statements.get('SELECT sz FROM message_fts_docsize WHERE id = ?');
+  return ids.map((id) => {
+    const row = get.get(id) as { sz: Uint8Array } | undefined;
+    return { id, length: row ? docsizeTokens(row.sz) : 0 };
+  });
+}
+
+/** One term as FTS5 syntax, quoted; a prefix term becomes the OR of its completions, or null when it has none. */
+function termSql(statements: StatementCache, t: QueryTerm): string | null {
+  const quoted = (tokens: readonly string[]) => `"${tokens.join(' ')}"`;
+  if (!t.prefix) return quoted(t.tokens);
+  const stem = t.tokens[t.tokens.length - 1];
+  const words = statements
+    .get(`SELECT term FROM message_vocab WHERE term >= ? AND term < ? LIMIT ${MAX_PREFIX_WORDS}`)
+    .all(stem, `${stem}\u{10ffff}`) as { term: string }[];
+  if (words.length === 0) return null;
+  const head = t.tokens.slice(0, -1);
+  return `(${words.map((w) => quoted([...head, w.term])).join(' OR ')})`;
+}
+
+/** Each term as a MATCH expression, prefixes expanded; null when some term cannot match (all are required). */
+export function expandedTerms(statements: StatementCache, terms: readonly QueryTerm[]): string[] | null {
+  if (terms.length === 0) return null;
+  const parts: string[] = [];
+  for (const t of terms) {
+    const sql = termSql(statements, t);
+    if (sql === null) return null;
+    parts.push(sql);
+  }
+  return parts;
+}
+
+/** The MATCH expression for terms that must all occur, prefixes expanded; null when nothing can match. */
+export function expandedMatch(statements: StatementCache, terms: readonly QueryTerm[]): string | null {
+  return expandedTerms(statements, terms)?.join(' AND ') ?? null;
+}
+
+/** Whether a term occurs in at most `window` messages of the whole index (a probe as cheap as the window). */
+function isRare(statements: StatementCache, termMatch: string, window: number): boolean {
+  const rows = statements
+    .get('SELECT rowid FROM message_fts WHERE message_fts MATCH ? ORDER BY rowid DESC LIMIT ?')
+    .all(termMatch, window + 1) as unknown[];
+  return rows.length <= window;
+}
+
+/**
+ * The ranked candidates for terms (as expandedMatch renders them, one MATCH expression each) within a scope: bm25
+ * when every term is rare enough for bm25's counting to be cheap, else length-normalized BM25 over the newest
+ * matches (see the module comment).
+ */
+export function fullTextCandidates(statements: StatementCache, termMatches: readonly string[], scope: SearchScope, window = CANDIDATE_WINDOW): Candidate[] {
+  if (termMatches.length === 0) return [];
   const filter = scopeSql(statements, scope, true);
   if (!filter) return [];
   // CROSS JOIN fixes the loop order: the FTS index drives, rows are looked up by primary key.
-  const scoped = filter.where !== '';
-  const sql = scoped
-    ? `SELECT f.rowid AS id, bm25(message_fts) AS rank
-       FROM message_fts f CROSS JOIN message m ON m.id = f.rowid CROSS JOIN session s ON s.id = m.session_id
-       WHERE message_fts MATCH @match${filter.where} ORDER BY f.rowid DESC LIMIT @window`
-    : `SELECT rowid AS id, bm25(message_fts) AS rank FROM message_fts
-       WHERE message_fts MATCH @match ORDER BY rowid DESC LIMIT @window`;
-  return statements.get(sql).all({ ...filter.params, match, window }) as Candidate[];
+  const from = filter.where
+    ? `FROM message_fts f CROSS JOIN message m ON m.id = f.rowid CROSS JOIN session s ON s.id = m.session_id
+       WHERE message_fts MATCH @match${filter.where}`
+    : 'FROM message_fts f WHERE message_fts MATCH @match';
+  const params = { ...filter.params, match: termMatches.join(' AND '), window: window + 1 };
+  const probe = statements.get(`SELECT f.rowid AS id ${from} ORDER BY f.rowid DESC LIMIT @window`).all(params) as { id: number }[];
+  if (probe.length === 0) return [];
+  // bm25() counts, for each term, every message of the whole index holding it: cheap only when every term is rare.
+  // An unscoped one-term probe that did not fill the window already proves it.
+  const proven = !filter.where && termMatches.length === 1;
+  const cheap = probe.length <= window && (proven || termMatches.every((t) => isRare(statements, t, window)));
+  if (!cheap) return binaryBm25Ranks(tokenLengths(statements, probe.slice(0, window).map((p) => p.id)));
+  return statements.get(`SELECT f.rowid AS id, bm25(message_fts) AS rank ${from} ORDER BY f.rowid DESC LIMIT @window`).all(params) as Candidate[];
 }
 
 interface HitRecord {

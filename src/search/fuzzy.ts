@@ -10,15 +10,16 @@ import type { Agent } from '../model.js';
 import type { StatementCache } from '../store/statements.js';
 import { allowedEdits, editDistance } from './edit-distance.js';
 import { scopeSql } from './fulltext.js';
-import { MAX_TERMS, tokenize, toFtsAny, type QueryTerm } from './query.js';
+import { tokenize, toFtsAny, type QueryTerm } from './query.js';
 import { makeSnippet } from './snippet.js';
 import type { HitKind, SearchHit, SearchKind, SearchScope } from './types.js';
 
 /** Candidates walked per query (newest first), and how many of the best of them fuse.js ranks. */
 const CANDIDATE_WINDOW = 3000;
 const FUSE_CANDIDATES = 300;
-/** Near spellings kept per query word, closest first. */
+/** Near spellings kept per query word, closest first; words of a query looked at (a pasted paragraph is cut). */
 const NEAR_PER_WORD = 12;
+const MAX_WORDS = 8;
 const FUSE_THRESHOLD = 0.4;
 
 export interface ExpandedWord {
@@ -54,7 +55,7 @@ export function nearSpellings(statements: StatementCache, word: string): string[
 
 /** Each query word (folded, deduplicated) with the indexed terms that stand for it. */
 export function expandQuery(statements: StatementCache, query: string): ExpandedWord[] {
-  const words = [...new Set(tokenize(query))].slice(0, MAX_TERMS);
+  const words = [...new Set(tokenize(query))].slice(0, MAX_WORDS);
   return words.map((word) => {
     const near = nearSpellings(statements, word);
     return { word, near: near.includes(word) ? near : [word, ...near], prefix: word.length >= 3 };

@@ -5,9 +5,9 @@
 import type Database from 'better-sqlite3';
 import type { FactKind } from '../facts/types.js';
 import { StatementCache } from '../store/statements.js';
-import { fullTextCandidates, messageHits, messageTimestamps, rankCandidates, sessionHitSeqs } from './fulltext.js';
+import { expandedMatch, expandedTerms, fullTextCandidates, messageHits, messageTimestamps, rankCandidates, sessionHitSeqs } from './fulltext.js';
 import { fuzzyHits, recentFacts } from './fuzzy.js';
-import { parseQuery, toFtsMatch } from './query.js';
+import { parseQuery } from './query.js';
 import type { FactMarker, FactRow, SearchHit, SearchOptions } from './types.js';
 
 export { MARK_END, MARK_START, unmark } from './snippet.js';
@@ -57,16 +57,17 @@ export function searchMessages(db: Database.Database, options: Omit<SearchOption
   const statements = statementsFor(db);
   const limit = Math.max(1, Math.min(MAX_LIMIT, Math.floor(options.limit ?? DEFAULT_LIMIT)));
   const terms = parseQuery(options.query);
-  const match = toFtsMatch(terms);
-  if (!match) return [];
-  const ranked = rankCandidates(fullTextCandidates(statements, match, options.scope ?? {}), limit, (ids) => messageTimestamps(statements, ids));
+  const termMatches = expandedTerms(statements, terms);
+  if (!termMatches) return [];
+  const ranked = rankCandidates(fullTextCandidates(statements, termMatches, options.scope ?? {}), limit, (ids) => messageTimestamps(statements, ids));
   return messageHits(statements, ranked, terms, options.maskSnippet ?? identity);
 }
 
 /** Seqs of the session's messages matching `query` (every term), in timeline order: for n/N. */
 export function hitsInSession(db: Database.Database, sessionId: string, query: string): number[] {
-  const match = toFtsMatch(parseQuery(query));
-  return match ? sessionHitSeqs(statementsFor(db), sessionId, match) : [];
+  const statements = statementsFor(db);
+  const match = expandedMatch(statements, parseQuery(query));
+  return match ? sessionHitSeqs(statements, sessionId, match) : [];
 }
 
 interface FactRecord {
