@@ -246,6 +246,19 @@ describe('the full-text queue', () => {
     closeDatabase(db);
   });
 
+  it('cuts the snippet around a hit deep in a long message', () => {
+    const db = openDatabase(dbPath);
+    const writer = new IndexWriter(db);
+    const f = writer.ensureSourceFile('/long.jsonl', 'claude');
+    writer.upsertSession({ id: 'long', agent: 'claude' }, f.id);
+    writer.appendMessages('long', f.id, 1, [msg(1, `${'filler line of log output\n'.repeat(2000)}the quokka appeared here\n${'tail\n'.repeat(100)}`)]);
+    writer.flushSearchIndex();
+    const [hit] = searchMessages(db, { query: 'quokka' });
+    expect(hit.snippet).toContain(`the ${MARK_START}quokka${MARK_END} appeared here`);
+    expect(hit.plainSnippet.startsWith('…')).toBe(true);
+    closeDatabase(db);
+  });
+
   it('expands prefixes through the vocabulary, up to a cap', () => {
     const db = openDatabase(dbPath);
     const writer = new IndexWriter(db);

@@ -15,8 +15,8 @@ import { makeSnippet } from './snippet.js';
 import type { HitKind, SearchHit, SearchKind, SearchScope } from './types.js';
 
 /** Candidates walked per query (newest first), and how many of the best of them fuse.js ranks. */
-const CANDIDATE_WINDOW = 3000;
-const FUSE_CANDIDATES = 300;
+const CANDIDATE_WINDOW = 1000;
+const FUSE_CANDIDATES = 200;
 /** Near spellings kept per query word, closest first; words of a query looked at (a pasted paragraph is cut). */
 const NEAR_PER_WORD = 12;
 const MAX_WORDS = 8;
@@ -30,7 +30,12 @@ export interface ExpandedWord {
   readonly prefix: boolean;
 }
 
-/** Near spellings of `word` among the vocabulary terms starting with its first or second letter. */
+/**
+ * Near spellings of `word` in the vocabulary (edit distance up to allowedEdits). Typos mostly sit past the first
+ * two letters, so words sharing them, or starting with them swapped or with the second or third letter (an extra
+ * letter typed), are tried first: a few tiny vocabulary ranges. Only when that finds nothing are all words
+ * starting with the first or second letter tried (a wrong first letter).
+ */
 export function nearSpellings(statements: StatementCache, word: string): string[] {
   const max = allowedEdits(word.length);
   if (max === 0) return [];
@@ -39,17 +44,21 @@ export function nearSpellings(statements: StatementCache, word: string): string[
   const lookup = statements.get(
     'SELECT term FROM fuzzy_vocab WHERE term >= @lo AND term < @hi AND length(term) BETWEEN @minLen AND @maxLen',
   );
-  // A typo rarely hits the first two letters both; words starting with either cover transpositions there too.
-  for (const first of new Set([word[0], word[1]])) {
-    const rows = lookup.all({ lo: first, hi: `${first}\u{10ffff}`, minLen: word.length - max, maxLen: word.length + max }) as { term: string }[];
-    for (const { term } of rows) {
-      if (seen.has(term)) continue;
-      seen.add(term);
-      const d = editDistance(word, term, max);
-      if (d <= max) found.push({ term, d });
+  const scan = (prefixes: Iterable<string>) => {
+    for (const prefix of prefixes) {
+      const rows = lookup.all({ lo: prefix, hi: `${prefix}\u{10ffff}`, minLen: word.length - max, maxLen: word.length + max }) as { term: string }[];
+      for (const { term } of rows) {
+        if (seen.has(term)) continue;
+        seen.add(term);
+        const d = editDistance(word, term, max);
+        if (d <= max) found.push({ term, d });
+      }
     }
-  }
-  found.sort((a, b) => a.d - b.d || (a.term < b.term ? -1 : 1));
+  };
+  const [a, b, c] = word;
+  scan(new Set([a + b, b + a, a + c, b + c]));
+  if (found.length === 0) scan(new Set([a, b]));
+  found.sort((x, y) => x.d - y.d || (x.term < y.term ? -1 : 1));
   return found.slice(0, NEAR_PER_WORD).map((f) => f.term);
 }
 
