@@ -10,6 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { generateCorpus } from './corpus.js';
@@ -108,6 +109,14 @@ function time(fn: () => unknown): number {
   const t0 = performance.now();
   fn();
   return performance.now() - t0;
+}
+
+/** Wall time and this process's CPU time of one call: CPU time shows the cost apart from other load on the machine. */
+function timeBoth(fn: () => unknown): { wall: number; cpu: number } {
+  const c0 = process.cpuUsage();
+  const wall = time(fn);
+  const c = process.cpuUsage(c0);
+  return { wall, cpu: (c.user + c.system) / 1000 };
 }
 
 function jsonParseScan(files: readonly string[]): void {
@@ -235,7 +244,9 @@ export function runSearchBench(options: SearchBenchOptions): SearchBenchResult {
     // 3. Full-text queries against ripgrep.
     log(`search bench: ${benchQueries(corpus.rareWords).length} full-text queries × ${runs} runs`);
     const queries = benchQueries(corpus.rareWords);
+    log(`  load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores`);
     const fullText: number[] = [];
+    const fullTextCpu: number[] = [];
     const combined: number[] = [];
     const perQuery: string[] = [];
     const rg = hasRipgrep();
@@ -246,7 +257,11 @@ export function runSearchBench(options: SearchBenchOptions): SearchBenchResult {
       let hits = 0;
       searchMessages(db, { query: q.query });
       const times: number[] = [];
-      for (let i = 0; i < runs; i++) times.push(time(() => (hits = searchMessages(db, { query: q.query }).length)));
+      for (let i = 0; i < runs; i++) {
+        const t = timeBoth(() => (hits = searchMessages(db, { query: q.query }).length));
+        times.push(t.wall);
+        fullTextCpu.push(t.cpu);
+      }
       fullText.push(...times);
       for (let i = 0; i < runs; i++) combined.push(time(() => search(db, { query: q.query })));
       const rgMs = rg ? ripgrep(q.rg, corpus.claudeDir) : NaN;
@@ -256,7 +271,7 @@ export function runSearchBench(options: SearchBenchOptions): SearchBenchResult {
     for (const line of perQuery) log(`    ${line}`);
     const fullTextMedianMs = median(fullText);
     const fullTextP95Ms = percentile(fullText, 95);
-    report('full-text query', `${fmt(fullTextMedianMs, 2)} ms median, ${fmt(fullTextP95Ms, 2)} ms p95 (${queries.length} queries × ${runs} runs, 50 hits with snippets)`);
+    report('full-text query', `${fmt(fullTextMedianMs, 2)} ms median, ${fmt(fullTextP95Ms, 2)} ms p95 (${queries.length} queries × ${runs} runs, 50 hits with snippets); CPU time ${fmt(median(fullTextCpu), 2)} ms median, ${fmt(percentile(fullTextCpu, 95), 2)} ms p95`);
     report('search() all kinds', `${fmt(median(combined), 2)} ms median, ${fmt(percentile(combined, 95), 2)} ms p95 (facts, titles and messages)`);
     let ripgrepRatio: number | null = null;
     if (rg) {
@@ -266,17 +281,22 @@ export function runSearchBench(options: SearchBenchOptions): SearchBenchResult {
 
     // 4. Fuzzy queries with typos, and n/N over the largest session.
     const fuzzy: number[] = [];
+    const fuzzyCpu: number[] = [];
     const fuzzyLines: string[] = [];
     for (const q of FUZZY_QUERIES) {
       let hits = search(db, { query: q.query, kind: q.kind });
       const times: number[] = [];
-      for (let i = 0; i < runs; i++) times.push(time(() => (hits = search(db, { query: q.query, kind: q.kind }))));
+      for (let i = 0; i < runs; i++) {
+        const t = timeBoth(() => (hits = search(db, { query: q.query, kind: q.kind })));
+        times.push(t.wall);
+        fuzzyCpu.push(t.cpu);
+      }
       fuzzy.push(...times);
       fuzzyLines.push(`${q.query.padEnd(22)} ${q.kind.padEnd(9)} ${fmt(median(times), 2).padStart(7)} ms  ${String(hits.length).padStart(3)} hits  first: ${hits[0]?.plainSnippet.slice(0, 60) ?? '-'}`);
     }
     for (const line of fuzzyLines) log(`    ${line}`);
     const fuzzyP95Ms = percentile(fuzzy, 95);
-    report('fuzzy query with typos', `${fmt(median(fuzzy), 2)} ms median, ${fmt(fuzzyP95Ms, 2)} ms p95 (${FUZZY_QUERIES.length} queries × ${runs} runs)`);
+    report('fuzzy query with typos', `${fmt(median(fuzzy), 2)} ms median, ${fmt(fuzzyP95Ms, 2)} ms p95 (${FUZZY_QUERIES.length} queries × ${runs} runs); CPU time ${fmt(median(fuzzyCpu), 2)} ms median, ${fmt(percentile(fuzzyCpu, 95), 2)} ms p95`);
     const largest = db.prepare('SELECT id, message_count AS n FROM session ORDER BY message_count DESC LIMIT 1').get() as { id: string; n: number };
     const nn: number[] = [];
     let seqs = 0;
