@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EXTRACTOR_VERSION, extractAll } from '../src/facts/extract.js';
 import type { FactMessage } from '../src/facts/types.js';
@@ -18,6 +18,7 @@ import { docsizeTokens, expandedMatch, fullTextCandidates, MAX_PREFIX_WORDS } fr
 import { parseQuery } from '../src/search/query.js';
 import { StoreReader } from '../src/store/reader.js';
 import { IndexWriter } from '../src/store/writer.js';
+import { migrate } from '../src/store/migrations.js';
 import { prompt, reply, toolResult, toolUse, uuid } from './helpers/claude-lines.js';
 
 let dir: string;
@@ -174,6 +175,29 @@ describe('full-text index kept in sync by the writer', () => {
     expect((db.prepare('SELECT count(*) AS n FROM message_fts').get() as { n: number }).n).toBe(
       (db.prepare('SELECT count(*) AS n FROM message').get() as { n: number }).n,
     );
+    closeDatabase(db);
+  });
+});
+
+describe('upgrading an index that predates search', () => {
+  it('queues existing messages, indexes titles at once, and extracts facts at the next pass', () => {
+    const raw = new Database(dbPath);
+    migrate(raw, dbPath, 2);
+    raw.exec(`INSERT INTO session (id, agent, project, title) VALUES ('old', 'claude', '/p', 'Migrate the billing tables');
+      INSERT INTO source_file (id, path, agent) VALUES (1, '/gone.jsonl', 'claude');
+      INSERT INTO message (session_id, seq, source_id, role, kind, text, source_file_id, byte_offset)
+        VALUES ('old', 1, 'a', 'user', 'prompt', 'Migrate the billing tables', 1, 0),
+               ('old', 2, 'b', 'assistant', 'reply', 'We will go with online migrations because the table is large.', 1, 100);`);
+    raw.close();
+    const db = openDatabase(dbPath);
+    expect(pendingSearchRows(db)).toBe(2);
+    expect(needsIndexPass(db)).toBe(true);
+    expect(search(db, { query: 'biling tables' }).map((h) => h.kind)).toEqual(['title']);
+    runIndex(new IndexWriter(db), adaptersFor({ claudeDir }));
+    expect(pendingSearchRows(db)).toBe(0);
+    expect(needsIndexPass(db)).toBe(false);
+    expect(searchMessages(db, { query: 'online migrations' }).map((h) => h.seq)).toEqual([2]);
+    expect(factsOfSession(db, 'old').map((f) => [f.kind, f.seq])).toEqual([['decision', 2]]);
     closeDatabase(db);
   });
 });
