@@ -1,11 +1,11 @@
 /**
  * Full-text search over messages (FTS5). A query first probes for its newest CANDIDATE_WINDOW + 1 matches by rowid,
- * which costs the same for a rare word and for one in a third of the corpus:
- * - at most CANDIDATE_WINDOW matches: all of them are ranked by bm25;
- * - more: the newest CANDIDATE_WINDOW are ranked by BM25 with binary term frequency (length normalization only).
- *   SQLite's bm25() weighs terms by counting every message that holds them, which for a common word takes longer
- *   than the whole rest of the query; with every term required in every candidate, term weights do not change
- *   the order anyway, and a shorter message holding all the words ranks first.
+ * which costs about the same for a rare word and for one in a third of the corpus. Then:
+ * - when every term occurs in at most CANDIDATE_WINDOW messages of the index: all matches are ranked by bm25;
+ * - otherwise the newest CANDIDATE_WINDOW matches are ranked by BM25 with binary term frequency (length
+ *   normalization only). SQLite's bm25() weighs terms by first counting every message that holds each of them,
+ *   which for a common word takes longer than the whole rest of the query; and with every term required in every
+ *   candidate, term weights do not change the order anyway: a shorter message holding all the words ranks first.
  * Scores within 5 % of each other count as ties and are broken by recency. Prefix terms are expanded into the
  * indexed words they stand for (at most MAX_PREFIX_WORDS), since the index keeps no prefix entries.
  */
