@@ -5,6 +5,7 @@ import { resolveRoots, RuntimeError, writeOut } from './cli/common.js';
 import { indexNow, listSessions, showSession } from './cli/session-commands.js';
 import { openTui } from './cli/tui-command.js';
 import { runDiff, runRestore, runRestores, runUndo, terminalIO, type CommandContext } from './cli/restore-commands.js';
+import { runFacts, runSearch } from './cli/search-commands.js';
 import { indexWatch } from './cli/watch-command.js';
 import { dataDir, resolveDbPath } from './paths.js';
 import { redactCommand } from './redact/filter.js';
@@ -43,6 +44,12 @@ async function main(argv: string[]): Promise<number> {
         break;
       case 'show':
         showSession(dbPath, opts.positionals[0], opts.json);
+        break;
+      case 'search':
+        runSearch({ dbPath, query: opts.positionals.join(' '), kind: opts.kind, project: opts.project, agent: opts.agent, limit: opts.limit, json: opts.json, write: writeOut });
+        break;
+      case 'facts':
+        runFacts({ dbPath, session: opts.positionals[0], json: opts.json, write: writeOut });
         break;
       case 'tui':
         await openTui(opts);

@@ -56,7 +56,7 @@ describe('opening the index', () => {
 
   it('uses STRICT tables', () => {
     const db = openDatabase(path.join(dir, 'i.db'));
-    const strict = db.prepare("SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'").all() as {
+    const strict = db.prepare("SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%'").all() as {
       name: string;
       strict: number;
     }[];

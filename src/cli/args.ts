@@ -1,7 +1,8 @@
 /** Command-line parsing: pure, so every accepted and refused form is a table test. */
 import { AGENTS, type Agent } from '../model.js';
+import { SEARCH_KINDS, type SearchKind } from '../search/types.js';
 
-export type Command = 'tui' | 'index' | 'sessions' | 'show' | 'diff' | 'restore' | 'undo' | 'restores' | 'redact';
+export type Command = 'tui' | 'index' | 'sessions' | 'show' | 'search' | 'facts' | 'diff' | 'restore' | 'undo' | 'restores' | 'redact';
 
 export interface CliOptions {
   command: Command;
@@ -22,6 +23,10 @@ export interface CliOptions {
   watch: boolean;
   agent?: Agent;
   project?: string;
+  /** `search --kind`: facts of one kind, or everything. */
+  kind?: SearchKind;
+  /** `search --limit`: most hits printed. */
+  limit?: number;
   help: boolean;
   version: boolean;
   /** `diff --against`: the previous message (default) or the working tree now. */
@@ -38,8 +43,9 @@ export interface CliOptions {
 
 export class UsageError extends Error {}
 
-const COMMANDS: readonly Command[] = ['index', 'sessions', 'show', 'diff', 'restore', 'undo', 'restores', 'redact'];
-const VALUE_FLAGS = new Set(['--db', '--claude-dir', '--codex-dir', '--gemini-dir', '--cursor-dir', '--cursor-cli-dir', '--antigravity-dir', '--agent', '--project', '--against', '--worktree']);
+const COMMANDS: readonly Command[] = ['index', 'sessions', 'show', 'search', 'facts', 'diff', 'restore', 'undo', 'restores', 'redact'];
+const VALUE_FLAGS = new Set(['--db', '--claude-dir', '--codex-dir', '--gemini-dir', '--cursor-dir', '--cursor-cli-dir', '--antigravity-dir', '--agent', '--project', '--kind', '--limit', '--against', '--worktree']);
+export const MAX_SEARCH_LIMIT = 1000;
 const BOOLEAN_FLAGS = new Set(['--demo', '--json', '--watch', '--help', '-h', '--version', '-V', '--in-place', '--yes', '-y', '--jsonl']);
 
 /** Which flags each command accepts; global flags (--db, the --<agent>-dir roots, --help) are accepted everywhere. */
@@ -53,6 +59,8 @@ const ALLOWED: Record<Command, readonly string[]> = {
   undo: ['--json', '--yes', '-y'],
   restores: ['--json'],
   redact: ['--jsonl'],
+  search: ['--json', '--kind', '--project', '--agent', '--limit'],
+  facts: ['--json'],
 };
 const GLOBAL = ['--db', '--claude-dir', '--codex-dir', '--gemini-dir', '--cursor-dir', '--cursor-cli-dir', '--antigravity-dir', '--help', '-h', '--version', '-V'];
 
@@ -62,8 +70,22 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   };
   const seen: string[] = [];
   let commandSet = false;
+  let optionsEnded = false;
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
+    // After "--" everything is an argument: `search -- -x` looks for "-x".
+    if (!optionsEnded && arg === '--') {
+      optionsEnded = true;
+      continue;
+    }
+    if (optionsEnded) {
+      if (commandSet) opts.positionals.push(arg);
+      else if ((COMMANDS as readonly string[]).includes(arg)) {
+        opts.command = arg as Command;
+        commandSet = true;
+      } else throw new UsageError(`unknown command "${arg}"`);
+      continue;
+    }
     let inlineValue: string | undefined;
     if (arg.startsWith('--') && arg.includes('=')) {
       inlineValue = arg.slice(arg.indexOf('=') + 1);
@@ -85,6 +107,17 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       else if (arg === '--against') {
         if (value !== 'prev' && value !== 'now') throw new UsageError(`--against takes "prev" or "now", not "${value}"`);
         opts.against = value;
+      } else if (arg === '--kind') {
+        if (!(SEARCH_KINDS as readonly string[]).includes(value)) {
+          throw new UsageError(`unknown kind "${value}" (expected one of: ${SEARCH_KINDS.join(', ')})`);
+        }
+        opts.kind = value as SearchKind;
+      } else if (arg === '--limit') {
+        const n = Number(value);
+        if (!/^\d+$/.test(value) || n < 1 || n > MAX_SEARCH_LIMIT) {
+          throw new UsageError(`--limit needs a whole number from 1 to ${MAX_SEARCH_LIMIT}`);
+        }
+        opts.limit = n;
       } else if (arg === '--agent') {
         if (!(AGENTS as readonly string[]).includes(value)) {
           throw new UsageError(`unknown agent "${value}" (expected one of: ${AGENTS.join(', ')})`);
@@ -132,7 +165,13 @@ function checkPositionals(opts: CliOptions): void {
   const p = opts.positionals;
   switch (opts.command) {
     case 'show':
-      if (p.length !== 1) throw new UsageError('show needs exactly one SESSION (an id or a unique prefix)');
+    case 'facts':
+      if (p.length !== 1) throw new UsageError(`${opts.command} needs exactly one SESSION (an id or a unique prefix)`);
+      return;
+    case 'search':
+      if (p.join('').trim() === '' && (opts.kind ?? 'all') === 'all') {
+        throw new UsageError('search needs a QUERY (or --kind decision|dead-end|status to list the newest facts of a kind)');
+      }
       return;
     case 'diff':
     case 'restore':
@@ -171,6 +210,10 @@ Usage:
   mantra-tui restores [--json]             list restores and undos
   mantra-tui redact [FILE|-] [--jsonl]     print FILE (or standard input) with secrets masked as ‹kind›;
                                            --jsonl: {"id","text"} lines in, {"id","spans":[{"start","end","kind"}]} out
+  mantra-tui search QUERY [--kind decision|dead-end|status|all] [--project PATH] [--agent NAME] [--limit N] [--json]
+                                           search messages, facts and titles; typos are tolerated in facts
+                                           and titles. QUERY: words (all must match), "a phrase", prefix*
+  mantra-tui facts SESSION [--json]        the decisions, dead ends, status and key files of a session
 
 Options:
   --db PATH          index file (default $MANTRA_DB, else $XDG_DATA_HOME/mantra-tui/index.db)
@@ -185,11 +228,14 @@ Options:
                      an Antigravity profile, or a folder of antigravity* profiles
                      (default ~/.gemini, plus $AGY_APP_DATA_DIR when set)
   --demo             open the built-in demo data instead of your history
+  --kind KIND        search only facts of one kind: decision, dead-end, status (default: all)
+  --limit N          most search hits (default 50, at most 1000)
   --json             machine-readable output
   --against prev|now diff against the previous message (default) or the working tree now
   --worktree DIR     restore into a new worktree at DIR (default: under the data directory)
   --in-place         restore into the working tree itself (backed up first; undo with "mantra-tui undo")
   -y, --yes          do not ask for confirmation (required for restore and undo without a terminal)
+  --                 ends options: mantra-tui search -- -x
   -h, --help         this help
   -V, --version      print the version
 

@@ -15,6 +15,7 @@ import readline from 'node:readline';
 import type { CliOptions } from './args.js';
 import { closeDatabase, openDatabase } from '../store/db.js';
 import { StoreReader } from '../store/reader.js';
+import { resolveSession, RuntimeError } from './common.js';
 import type { RestoreRow, SessionRow } from '../store/rows.js';
 import { IndexWriter } from '../store/writer.js';
 import { RestoreError } from '../restore/apply.js';
@@ -74,29 +75,18 @@ function clean(text: string): string {
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f\u009b\u202a-\u202e\u2066-\u2069]/g, '?');
 }
 
-class CommandError extends Error {}
-
 function withService<T>(ctx: CommandContext, fn: (service: RestoreService, reader: StoreReader) => Promise<T>): Promise<T> {
-  if (!fs.existsSync(ctx.dbPath)) throw new CommandError(`no index at ${ctx.dbPath} yet: run "mantra-tui index" first`);
+  if (!fs.existsSync(ctx.dbPath)) throw new RuntimeError(`no index at ${ctx.dbPath} yet: run "mantra-tui index" first`);
   const db = openDatabase(ctx.dbPath);
   const reader = new StoreReader(db);
   const service = new RestoreService({ reader, writer: new IndexWriter(db), dataDir: ctx.dataDir, baseCommitOf: ctx.baseCommitOf });
   return fn(service, reader).finally(() => closeDatabase(db));
 }
 
-function resolveSession(reader: StoreReader, ref: string): SessionRow {
-  const exact = reader.getSession(ref);
-  if (exact) return exact;
-  const matches = reader.findSessionsByPrefix(ref, 6);
-  if (matches.length === 1) return matches[0];
-  if (matches.length === 0) throw new CommandError(`no session matches "${ref}" (see "mantra-tui sessions")`);
-  throw new CommandError(`"${ref}" is ambiguous: ${matches.map((s) => s.id).slice(0, 5).join(', ')}${matches.length > 5 ? ', …' : ''}`);
-}
-
 function resolveSeq(session: SessionRow, raw: string): number {
   const seq = Number(raw);
   if (!Number.isInteger(seq) || seq < 1 || seq > session.messageCount) {
-    throw new CommandError(`session ${session.id} has messages 1 to ${session.messageCount}; there is no #${raw}`);
+    throw new RuntimeError(`session ${session.id} has messages 1 to ${session.messageCount}; there is no #${raw}`);
   }
   return seq;
 }
@@ -105,7 +95,7 @@ async function run(ctx: CommandContext, fn: () => Promise<number>): Promise<numb
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof CommandError || err instanceof RestoreError || err instanceof LockedError) {
+    if (err instanceof RuntimeError || err instanceof RestoreError || err instanceof LockedError) {
       ctx.io.err(`mantra-tui: ${err.message}`);
       return 1;
     }

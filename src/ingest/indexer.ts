@@ -51,13 +51,25 @@ export function ingestAll(writer: IndexWriter, work: readonly WorkItem[], stats:
   work.forEach((item, i) => {
     ingestOne(writer, item, stats);
     bytesDone += item.candidate.size;
+    // Full text is tokenized in large batches: while a first index runs, search lags by at most one batch.
+    writer.flushSearchIndexIfDue();
     onProgress?.({ filesDone: i + 1, filesTotal: work.length, bytesDone, bytesTotal, path: item.candidate.path });
   });
+}
+
+/**
+ * What ends every pass over sources, however it was driven (runIndex, the live follower): the full-text index takes
+ * the rest of its queue, and sessions whose facts are missing or from an older extractor get them.
+ */
+export function finishPass(writer: IndexWriter): void {
+  writer.flushSearchIndex();
+  writer.refreshStaleFacts();
 }
 
 export function runIndex(writer: IndexWriter, adapters: readonly Adapter[], onProgress?: (p: IndexProgress) => void): IngestStats {
   const stats = emptyStats();
   ingestAll(writer, discoverAll(writer, adapters, stats), stats, onProgress);
+  finishPass(writer);
   return stats;
 }
 

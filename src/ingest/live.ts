@@ -14,7 +14,7 @@ import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { IndexWriter } from '../store/writer.js';
 import type { Adapter, SourceCandidate } from './adapter.js';
-import { discoverAll, ingestAll, ingestOne, type IndexProgress, type WorkItem } from './indexer.js';
+import { discoverAll, finishPass, ingestAll, ingestOne, type IndexProgress, type WorkItem } from './indexer.js';
 import { emptyStats, type IngestStats } from './stats.js';
 
 export interface LiveTimings {
@@ -107,10 +107,12 @@ export class LiveIngest {
     let lastYield = performance.now();
     for (let i = 0; i < work.length && !this.closed; i++) {
       ingestOne(this.writer, work[i], stats);
+      this.writer.flushSearchIndexIfDue();
       bytesDone += work[i].candidate.size;
       this.listener.progress?.({ filesDone: i + 1, filesTotal: work.length, bytesDone, bytesTotal, path: work[i].candidate.path });
       if (performance.now() - lastYield > 50) {
-        this.publish();
+        // Mid-pass the list fills as sessions land; search and facts catch up in large batches (finishPass).
+        this.publish(false);
         await new Promise((r) => setImmediate(r));
         while (this.paused && !this.closed) await new Promise((r) => setTimeout(r, 100));
         lastYield = performance.now();
@@ -298,7 +300,9 @@ export class LiveIngest {
     for (const [p, at] of [...this.hot]) if (at < cutoff) this.unwatch(p);
   }
 
-  private publish(): void {
+  /** Tells listeners which sessions changed; first, unless mid-pass, makes them searchable and their facts current. */
+  private publish(finish = true): void {
+    if (finish && !this.closed) finishPass(this.writer);
     const ids = this.writer.takeTouched();
     if (ids.length) this.listener.changed?.(ids);
   }

@@ -178,6 +178,99 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    description: 'facts (decisions, dead ends, status, key files) and full-text search over messages, facts and titles',
+    up(db) {
+      db.exec(String.raw`
+        -- Short typed facts extracted from each session (src/facts), each pointing at its message by seq.
+        -- Provisional facts (the status of the still-open stretch, key files) are replaced with every append.
+        CREATE TABLE fact (
+          id                INTEGER PRIMARY KEY,
+          session_id        TEXT NOT NULL REFERENCES session(id) ON DELETE CASCADE,
+          seq               INTEGER NOT NULL,
+          kind              TEXT NOT NULL,
+          text              TEXT NOT NULL,
+          detail            TEXT,
+          provisional       INTEGER NOT NULL DEFAULT 0,
+          extractor_version INTEGER NOT NULL,
+          -- Of the message it points at (epoch ms), so facts list newest first without touching message.
+          timestamp         INTEGER
+        ) STRICT;
+        CREATE INDEX fact_session ON fact(session_id, seq);
+        CREATE INDEX fact_kind    ON fact(kind, timestamp);
+
+        -- Where extraction stopped in each session, and the extractor's state there, so an append extracts only the
+        -- new messages. A missing row or an older extractor_version means the session is re-extracted.
+        CREATE TABLE fact_state (
+          session_id        TEXT PRIMARY KEY REFERENCES session(id) ON DELETE CASCADE,
+          extractor_version INTEGER NOT NULL,
+          last_seq          INTEGER NOT NULL,
+          state             TEXT NOT NULL
+        ) STRICT, WITHOUT ROWID;
+
+        -- Full text of every message: its text (prompt, reply, thought, tool output) and a tool call's input.
+        -- Contentless: the text already lives in message, so the index holds no second copy; snippets are cut from
+        -- message.text by src/search/snippet.ts. The rowid is message.id. No prefix index: it made indexing 1.7 to
+        -- 2.9 times slower and the index 2 to 3 times larger; prefixes are expanded through message_vocab instead.
+        CREATE VIRTUAL TABLE message_fts USING fts5(
+          body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2'
+        );
+        -- Terms are buffered up to 8 MB before a segment is written: a third less merging on a first index.
+        INSERT INTO message_fts (message_fts, rank) VALUES ('hashsize', 8388608);
+        -- Its vocabulary: a prefix query is expanded here into the words it stands for (src/search/fulltext.ts).
+        CREATE VIRTUAL TABLE message_vocab USING fts5vocab(message_fts, 'row');
+
+        -- Messages waiting to be tokenized. Appends only queue their ids (a trigger, so no write path can forget);
+        -- the writer drains the queue in large batches (IndexWriter.flushSearchIndex), which indexes text about
+        -- twice as fast as one small FTS transaction per ingest batch and keeps the first pass off the UI's way.
+        CREATE TABLE message_fts_pending (id INTEGER PRIMARY KEY) STRICT;
+        CREATE TRIGGER message_fts_queue AFTER INSERT ON message BEGIN
+          INSERT OR IGNORE INTO message_fts_pending (id) VALUES (new.id);
+        END;
+        CREATE TRIGGER message_fts_update AFTER UPDATE OF text, tool_input ON message BEGIN
+          DELETE FROM message_fts WHERE rowid = old.id;
+          INSERT OR IGNORE INTO message_fts_pending (id) VALUES (new.id);
+        END;
+        -- Every delete (a reset, a cascade from a deleted session) leaves neither index row nor queue entry behind.
+        CREATE TRIGGER message_fts_delete AFTER DELETE ON message BEGIN
+          DELETE FROM message_fts_pending WHERE id = old.id;
+          DELETE FROM message_fts WHERE rowid = old.id;
+        END;
+        INSERT INTO message_fts_pending (id) SELECT id FROM message;
+
+        -- Candidates for fuzzy search: fact texts (rowid = fact.id) and session titles (rowid = -session.rowid).
+        -- Only single terms and prefixes are asked of it (fuse.js ranks), so it keeps no positions (detail=none).
+        CREATE VIRTUAL TABLE fuzzy_fts USING fts5(
+          body, content = '', contentless_delete = 1, detail = none,
+          tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+        );
+        -- Its vocabulary: where near spellings of a mistyped word are looked up.
+        CREATE VIRTUAL TABLE fuzzy_vocab USING fts5vocab(fuzzy_fts, 'row');
+
+        CREATE TRIGGER fuzzy_fact_insert AFTER INSERT ON fact BEGIN
+          INSERT INTO fuzzy_fts (rowid, body) VALUES (new.id, new.text);
+        END;
+        CREATE TRIGGER fuzzy_fact_delete AFTER DELETE ON fact BEGIN
+          DELETE FROM fuzzy_fts WHERE rowid = old.id;
+        END;
+        CREATE TRIGGER fuzzy_title_insert AFTER INSERT ON session
+          WHEN new.title IS NOT NULL OR new.summary IS NOT NULL BEGIN
+          INSERT INTO fuzzy_fts (rowid, body) VALUES (-new.rowid, coalesce(new.summary, '') || char(10) || coalesce(new.title, ''));
+        END;
+        CREATE TRIGGER fuzzy_title_update AFTER UPDATE OF title, summary ON session BEGIN
+          DELETE FROM fuzzy_fts WHERE rowid = -old.rowid;
+          INSERT INTO fuzzy_fts (rowid, body) SELECT -new.rowid, coalesce(new.summary, '') || char(10) || coalesce(new.title, '')
+            WHERE new.title IS NOT NULL OR new.summary IS NOT NULL;
+        END;
+        CREATE TRIGGER fuzzy_title_delete AFTER DELETE ON session BEGIN
+          DELETE FROM fuzzy_fts WHERE rowid = -old.rowid;
+        END;
+        INSERT INTO fuzzy_fts (rowid, body)
+          SELECT -rowid, coalesce(summary, '') || char(10) || coalesce(title, '') FROM session
+          WHERE title IS NOT NULL OR summary IS NOT NULL;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -4,8 +4,11 @@
  * together, which is what makes a killed ingest resume exactly where its last commit left off.
  */
 import type Database from 'better-sqlite3';
+import type { FactMessage } from '../facts/types.js';
 import type { Agent, ParsedCheckpoint, ParsedMessage } from '../model.js';
 import type { RestoreRow } from './rows.js';
+import { FactWriter } from './facts.js';
+import { SearchIndexWriter } from './search-index.js';
 import { StatementCache } from './statements.js';
 
 export interface SourceFileState {
@@ -71,9 +74,25 @@ export class IndexWriter {
   private readonly statements: StatementCache;
   /** Sessions whose rows changed since `takeTouched` was last called, for live listeners. */
   private readonly touched = new Set<string>();
+  /** Facts follow messages: every append is folded into the session's facts in the same transaction. */
+  private readonly facts: FactWriter;
+  /** Appended messages are queued for the full-text index and tokenized in large batches (search-index.ts). */
+  private readonly searchIndex: SearchIndexWriter;
 
   constructor(readonly db: Database.Database) {
     this.statements = new StatementCache(db);
+    this.facts = new FactWriter(db, this.statements);
+    this.searchIndex = new SearchIndexWriter(db, this.statements);
+  }
+
+  /** Makes every appended message searchable; returns how many were tokenized. Call outside a transaction. */
+  flushSearchIndex(): number {
+    return this.searchIndex.flush();
+  }
+
+  /** Flushes the full-text queue once enough has been appended since the last flush (between files of a pass). */
+  flushSearchIndexIfDue(): number {
+    return this.searchIndex.flushIfDue();
   }
 
   transaction<T>(fn: () => T): T {
@@ -130,7 +149,22 @@ export class IndexWriter {
     for (const { id: sessionId } of sessions) {
       this.renumber(sessionId);
       this.touched.add(sessionId);
+      // Facts point at seqs that just moved: rebuilt on the session's next append or at the end of the pass.
+      this.facts.invalidate(sessionId);
     }
+  }
+
+  /** Marks a session's facts for re-extraction (for an adapter that rewrites messages in place). */
+  invalidateFacts(sessionId: string): void {
+    this.facts.invalidate(sessionId);
+  }
+
+  /**
+   * Extracts facts for every session that has none yet or has them from an older extractor version (after an
+   * upgrade, a reset, or messages written before facts existed). Called at the end of each index pass.
+   */
+  refreshStaleFacts(): number {
+    return this.facts.refreshStale();
   }
 
   private renumber(sessionId: string): void {
@@ -201,6 +235,7 @@ export class IndexWriter {
     if (removed > 0) {
       this.refreshSessionStats(sessionId);
       this.touched.add(sessionId);
+      this.facts.invalidate(sessionId);
     }
     return removed;
   }
@@ -245,6 +280,7 @@ export class IndexWriter {
     let seq = firstSeq;
     let minTs: number | null = null;
     let maxTs: number | null = null;
+    const landed: FactMessage[] = [];
     for (const m of messages) {
       const result = insert.run({
         sessionId,
@@ -267,6 +303,7 @@ export class IndexWriter {
         byteOffset: m.byteOffset,
       });
       if (result.changes === 0) continue;
+      landed.push({ ...m, seq, data: m.kind === 'tool-call' ? m.data : null });
       seq++;
       if (m.timestamp !== null) {
         if (minTs === null || m.timestamp < minTs) minTs = m.timestamp;
@@ -283,6 +320,8 @@ export class IndexWriter {
               WHERE id = @sessionId`)
         .run({ added, minTs, maxTs, sessionId });
     }
+    this.facts.appended(sessionId, landed);
+    this.searchIndex.noteAppended(added);
     return added;
   }
 
