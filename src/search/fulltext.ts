@@ -19,8 +19,6 @@ export const CANDIDATE_WINDOW = 1000;
 /** Words a prefix expands to, first in alphabetical order; a shorter prefix is more likely to reach the cap. */
 export const MAX_PREFIX_WORDS = 256;
 /** How much of a hit's text is read back to cut its snippet: a head first, then more when the hit is not in it. */
-const SNIPPET_HEAD_CHARS = 8192;
-const SNIPPET_SOURCE_CHARS = 65_536;
 /** Score bands: ranks within one band are ties, ordered newest first. */
 const BANDS = 20;
 /** FTS5's bm25 parameters. */
@@ -218,8 +216,7 @@ interface HitRecord {
   seq: number;
   timestamp: number | null;
   text: string;
-  text_length: number;
-  has_input: number;
+  tool_input: string | null;
   agent: string;
   project: string | null;
   title: string | null;
@@ -238,29 +235,24 @@ export function messageHits(
   terms: readonly QueryTerm[],
   mask: (s: string) => string,
 ): SearchHit[] {
-  // Most hits sit in the first screens of a message: read a short head first, more only when the hit is not in it.
+  // The whole text is masked before the hit is looked for: a secret cut by a window's edge is still masked, and a
+  // message that matched only inside a secret's value (someone searched for the secret) is not shown at all.
   const get = statements.get(
-    `SELECT m.session_id, m.seq, m.timestamp, substr(m.text, 1, ${SNIPPET_HEAD_CHARS}) AS text, length(m.text) AS text_length,
-       m.tool_input IS NOT NULL AS has_input, s.agent, s.project, s.title, s.summary
+    `SELECT m.session_id, m.seq, m.timestamp, m.text, m.tool_input, s.agent, s.project, s.title, s.summary
      FROM message m JOIN session s ON s.id = m.session_id WHERE m.id = ?`,
   );
-  const longer = statements.get(`SELECT substr(text, 1, ${SNIPPET_SOURCE_CHARS}) AS text FROM message WHERE id = ?`);
-  const input = statements.get(`SELECT substr(tool_input, 1, ${SNIPPET_SOURCE_CHARS}) AS input FROM message WHERE id = ?`);
   const hits: SearchHit[] = [];
   for (const c of ranked) {
     const r = get.get(c.id) as HitRecord | undefined;
     if (!r) continue;
-    let snippet = makeSnippet(r.text, terms, { mask });
-    if (!snippet.hit && r.text_length > SNIPPET_HEAD_CHARS) {
-      const more = makeSnippet((longer.get(c.id) as { text: string }).text, terms, { mask });
-      if (more.hit) snippet = more;
-    }
-    if (!snippet.hit && r.has_input) {
-      const inInput = makeSnippet(unescapeJsonText((input.get(c.id) as { input: string }).input), terms, { mask });
+    let snippet = makeSnippet(mask(r.text), terms);
+    if (!snippet.hit && r.tool_input) {
+      const inInput = makeSnippet(mask(unescapeJsonText(r.tool_input)), terms);
       // The hit is in the tool call's input: say which call, then show the input around it.
       const call = snippet.plain.length > 60 ? `${snippet.plain.slice(0, 59)}…` : snippet.plain;
       if (inInput.hit) snippet = { hit: true, marked: `${call} · input: ${inInput.marked}`, plain: `${call} · input: ${inInput.plain}` };
     }
+    if (!snippet.hit) continue;
     hits.push({
       sessionId: r.session_id,
       seq: r.seq,

@@ -187,8 +187,9 @@ function candidates(statements: StatementCache, match: string, kind: SearchKind,
   return items;
 }
 
-function toHit(item: Item, score: number, terms: readonly QueryTerm[], mask: (s: string) => string): SearchHit {
-  const snippet = makeSnippet(item.text, terms, { mask, width: 240 });
+/** A hit from an item whose text is already masked. */
+function toHit(item: Item, score: number, terms: readonly QueryTerm[]): SearchHit {
+  const snippet = makeSnippet(item.text, terms, { width: 240 });
   return {
     sessionId: item.sessionId,
     seq: item.seq,
@@ -216,7 +217,9 @@ export function fuzzyHits(
   const terms = expandedTerms(words);
   const match = toFtsAny(terms);
   if (!match) return [];
-  const items = candidates(statements, match, kind, scope);
+  // Texts are masked before they are ranked: a fact or title that matches only through a secret's value drops out,
+  // so searching for a secret never confirms where it is.
+  const items = candidates(statements, match, kind, scope).map((i) => ({ ...i, text: mask(i.text) }));
   if (items.length === 0) return [];
   const fuse = new Fuse(items, {
     keys: ['text'],
@@ -231,7 +234,7 @@ export function fuzzyHits(
     .map((r) => ({ item: r.item, score: r.score ?? 1 }))
     .sort((a, b) => a.score - b.score || (b.item.timestamp ?? -Infinity) - (a.item.timestamp ?? -Infinity) || b.item.key - a.item.key)
     .slice(0, limit)
-    .map(({ item, score }) => toHit(item, Math.max(1e-6, 1 - score), terms, mask));
+    .map(({ item, score }) => toHit(item, Math.max(1e-6, 1 - score), terms));
 }
 
 /** The newest facts of one kind within a scope (an empty query with a kind filter lists them). */
@@ -242,5 +245,8 @@ export function recentFacts(statements: StatementCache, kind: FactKind, scope: S
     .get(`SELECT ${FACT_COLUMNS} FROM ${FACT_FROM} WHERE x.kind = @kind${filter.where}
           ORDER BY x.timestamp DESC NULLS LAST, x.id DESC LIMIT @limit`)
     .all({ ...filter.params, kind, limit }) as FactItemRecord[];
-  return rows.map((r) => toHit(factItem(r), 1, [], mask));
+  return rows.map((r) => {
+    const item = factItem(r);
+    return toHit({ ...item, text: mask(item.text) }, 1, []);
+  });
 }
