@@ -1,4 +1,5 @@
 /** Where mantra-tui keeps its own data. Pure functions of the environment, so tests pass their own. */
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -87,4 +88,15 @@ export function resolveAntigravityDirs(flag: string | undefined, env: Env = proc
   const relocated = env.AGY_APP_DATA_DIR;
   if (relocated && (path.posix.isAbsolute(relocated) || path.win32.isAbsolute(relocated))) dirs.push(relocated);
   return dirs;
+}
+
+/**
+ * The repository a directory belongs to: the nearest ancestor holding `.git` (a directory, or the file a worktree
+ * has); the directory itself when none does. Stats only, no git process: it runs before the first frame.
+ */
+export function projectRootOf(dir: string): string {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, '.git'))) return d;
+    if (d === path.dirname(d)) return path.resolve(dir);
+  }
 }

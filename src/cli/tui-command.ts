@@ -9,7 +9,7 @@ import { buildDemo } from '../demo/demo.js';
 import { startIngestWorker, type IngestClient } from '../ingest/client.js';
 import type { FromWorker } from '../ingest/protocol.js';
 import { adaptersFor, type SourceRoots } from '../ingest/sources.js';
-import { dataDir, resolveDbPath } from '../paths.js';
+import { dataDir, projectRootOf, resolveDbPath } from '../paths.js';
 import { closeDatabase, ensureIndex, openDatabase } from '../store/db.js';
 import { StoreReader } from '../store/reader.js';
 import { progressText, secretsProgressText } from '../ui/format.js';
@@ -79,7 +79,9 @@ export async function openTui(opts: CliOptions): Promise<void> {
   let worker: IngestClient | undefined;
   try {
     worker = startIngestWorker({ dbPath, dataDir: data, roots, follow: true }, relayToTui(events), WORKER_URL);
-    const { run } = runTui(reader, { notice, events, actions: timelineActions(new RestoreService({ reader, dataDir: data, writer: null }), (req) => worker!.request(req)) });
+    // In the demo "this project" is the demo's repository; otherwise the repository of the current directory.
+    const thisProject = demoRoot ? path.join(demoRoot, 'shop') : projectRootOf(process.cwd());
+    const { run } = runTui(reader, { notice, events, thisProject, actions: timelineActions(new RestoreService({ reader, dataDir: data, writer: null }), (req) => worker!.request(req)) });
     await run;
   } finally {
     await worker?.stop();

@@ -11,6 +11,7 @@ import { parseQuery } from './query.js';
 import type { FactMarker, FactRow, SearchHit, SearchOptions } from './types.js';
 
 export { MARK_END, MARK_START, unmark } from './snippet.js';
+import { makeSnippet } from './snippet.js';
 export { parseQuery, toFtsMatch } from './query.js';
 export * from './types.js';
 
@@ -107,4 +108,14 @@ export function factMarkers(db: Database.Database, sessionId: string): FactMarke
   return statementsFor(db)
     .get(`SELECT seq, kind FROM fact WHERE session_id = ? AND kind <> 'key-file' ORDER BY seq, id`)
     .all(sessionId) as FactMarker[];
+}
+
+/**
+ * Whether a message's fields, once masked, still show a term of `query`: a hit that matched only inside a secret's
+ * value is not one to show or step to (n / N in the timeline).
+ */
+export function visibleMatch(fields: readonly (string | null)[], query: string, mask: (text: string) => string): boolean {
+  const terms = parseQuery(query);
+  if (terms.length === 0) return false;
+  return fields.some((f) => f !== null && makeSnippet(mask(f), terms).hit);
 }

@@ -4,6 +4,8 @@ import type { Agent, CheckpointSource, MessageKind, Role } from '../model.js';
 import type { CheckpointRow, MessageRow, RestoreMode, RestoreRow, RestoreState, ScrubBucket, SessionFilter, SessionRow, SnapshotRow, TimelineReader } from './rows.js';
 import { StatementCache } from './statements.js';
 import { DETECTOR_VERSION } from '../redact/detect.js';
+import { redactText } from '../redact/mask.js';
+import { factMarkers, hitsInSession, search, type FactMarker, type SearchHit, type SearchOptions } from '../search/index.js';
 import { SecretStore, type FieldSpans } from './secrets.js';
 
 interface SessionRecord {
@@ -277,6 +279,18 @@ export class StoreReader implements TimelineReader {
       b.compactions += r.compactions;
     }
     return out;
+  }
+
+  search(options: SearchOptions): SearchHit[] {
+    return search(this.db, { maskSnippet: redactText, ...options });
+  }
+
+  hitsInSession(sessionId: string, query: string): number[] {
+    return hitsInSession(this.db, sessionId, query);
+  }
+
+  factMarkers(sessionId: string): FactMarker[] {
+    return factMarkers(this.db, sessionId);
   }
 
   getSecretSpans(messageId: number): FieldSpans | null {

@@ -1,5 +1,6 @@
 /** Typed rows as the store hands them out. Readonly: screens never mutate what the store returned. */
 import type { Agent, CheckpointSource, MessageKind, Role } from '../model.js';
+import type { FactMarker, SearchHit, SearchOptions } from '../search/types.js';
 import type { FieldSpans } from './secrets.js';
 
 export interface SessionRow {
@@ -83,6 +84,12 @@ export interface TimelineReader {
   getScrubBuckets(sessionId: string, buckets: number): ScrubBucket[];
   /** Where the background scan found secrets in a message, or null when it has not scanned it with this detector. */
   getSecretSpans?(messageId: number): FieldSpans | null;
+  /** Search (full text, facts, titles), snippets masked; the TUI's `/`. */
+  search?(options: SearchOptions): SearchHit[];
+  /** Seqs of a session's messages matching a query, in order (n / N). */
+  hitsInSession?(sessionId: string, query: string): number[];
+  /** Decisions, dead ends and statuses of a session by seq (scrubber marks, ] / [). */
+  factMarkers?(sessionId: string): FactMarker[];
 }
 
 /** Evidence of file state an assistant recorded; `data` is JSON whose shape depends on `source` (see model.ts). */

@@ -24,6 +24,7 @@ import {
   refitList,
   screenKind,
   topScreen,
+  typeIntoSearch,
   type NavEnv,
   type NavState,
   type Screen,
@@ -34,6 +35,11 @@ import type { Span } from './Row.js';
 import { COLOR_THEME, ThemeContext, type Theme } from './theme.js';
 import { scrubberWidth, splitBody, timelineBodyHeight, TimelineView } from './TimelineView.js';
 import { useLatest, type Async } from './use-latest.js';
+import { redactText } from '../redact/mask.js';
+import { visibleMatch } from '../search/index.js';
+import { displayPath } from './format.js';
+import { groupBySession, searchOffset, searchRows } from './search-rows.js';
+import { searchBodyHeight, SearchView } from './SearchView.js';
 import { maskMessage, secretCount, secretKinds, spansOfMessage } from './secrets.js';
 import { NO_SPANS, type FieldSpans } from '../store/secrets.js';
 
@@ -51,9 +57,13 @@ export interface AppProps {
   readonly theme?: Theme;
   readonly now?: () => number;
   readonly home?: string;
+  /** The repository of the directory mantra-tui was started in: `p` filters the list to it. */
+  readonly thisProject?: string | null;
 }
 
-const ALL_SESSIONS: SessionFilter = {};
+/** Results are asked for once typing pauses this long. */
+const SEARCH_SETTLE_MS = 60;
+const SEARCH_LIMIT = 200;
 /** A diff is asked for once the cursor rests this long: scrubbing past a message costs nothing. */
 const DIFF_SETTLE_MS = 40;
 
@@ -61,6 +71,11 @@ const DIFF_SETTLE_MS = 40;
 function contentScreen(stack: readonly Screen[]): Screen {
   for (let i = stack.length - 1; i >= 0; i--) if (stack[i].kind === 'list' || stack[i].kind === 'timeline') return stack[i];
   return stack[0];
+}
+
+/** A key name that is a character to type (not a named key like `up` or a chord like `C-u`). */
+function isText(name: string): boolean {
+  return [...name].length === 1 && name >= ' ';
 }
 
 const unavailable = (): Promise<never> => Promise.reject(new Error('not available here: diffs and restores need the index of a real session'));
@@ -96,7 +111,9 @@ export function App(props: AppProps): React.JSX.Element {
 
   const top = topScreen(nav);
   const content = contentScreen(nav.stack);
-  const filter = ALL_SESSIONS;
+  const agentFilter = nav.filter?.agent ?? null;
+  const projectFilter = nav.filter?.thisProject && props.thisProject ? props.thisProject : null;
+  const filter = useMemo<SessionFilter>(() => ({ agent: agentFilter ?? undefined, project: projectFilter ?? undefined }), [agentFilter, projectFilter]);
   const listRows = listHeight(size.rows);
   const page = useSessionPage(reader, filter, nav.list.offset, listRows, version);
 
@@ -140,6 +157,36 @@ export function App(props: AppProps): React.JSX.Element {
     }
     return spans;
   }, [diff, pane?.against]);
+
+  // Search: results as the user types (after a pause), grouped by session; the chosen one kept in view.
+  const searchScreen = top.kind === 'search' ? top : null;
+  const searchKey = searchScreen && (searchScreen.query.trim() || searchScreen.kindFilter !== 'all')
+    ? JSON.stringify([searchScreen.query, searchScreen.scope, searchScreen.kindFilter, searchScreen.sessionId, searchScreen.project, version])
+    : null;
+  const results = useLatest(
+    searchKey,
+    async () => {
+      if (!reader.search) throw new Error('search is not available here');
+      const sc = searchScreen!;
+      const scope = sc.scope === 'session' ? { sessionId: sc.sessionId ?? undefined } : sc.scope === 'project' ? { project: sc.project ?? undefined } : {};
+      return reader.search({ query: sc.query, kind: sc.kindFilter, scope, limit: SEARCH_LIMIT });
+    },
+    SEARCH_SETTLE_MS,
+  );
+  const hits = useMemo(() => (results.state === 'ready' ? groupBySession(results.value) : []), [results]);
+  const now = (props.now ?? Date.now)();
+  const resultRows = useMemo(() => searchRows(hits, now, props.home), [hits]);
+  const searchOffsetRef = useRef(0);
+  const searchHeight = searchBodyHeight(size.rows);
+  const searchTop = searchScreen ? searchOffset(resultRows, searchScreen.selected, searchHeight, searchOffsetRef.current) : 0;
+  searchOffsetRef.current = searchTop;
+
+  // Facts of the open session: marks on the scrubber, ] and [ jump between decisions and dead ends.
+  const facts = useMemo(() => (timeline && reader.factMarkers ? reader.factMarkers(timeline.sessionId) : []), [timeline?.sessionId, version]);
+  const findHits = useMemo(
+    () => (timeline?.find && reader.hitsInSession ? reader.hitsInSession(timeline.sessionId, timeline.find) : []),
+    [timeline?.sessionId, timeline?.find, version],
+  );
 
   // Restore and undo: the plan loads when the overlay opens; the work starts when the user chooses.
   const restoreScreen = top.kind === 'restore' ? top : null;
@@ -204,6 +251,24 @@ export function App(props: AppProps): React.JSX.Element {
     diffPage: split.pane,
     overlayMaxScroll: Math.max(0, overlayRows.length - panelBodyHeight(size.rows)),
     secretsHere: secretCount(spans),
+    searchTotal: hits.length,
+    searchPage: searchHeight,
+    searchHitAt: (i) => (hits[i] ? { sessionId: hits[i].sessionId, seq: hits[i].seq } : null),
+    nextHit: (sessionId, seq, query, dir) => {
+      // Messages whose only match is inside a secret are skipped: n / N never lands on a masked token.
+      const ordered = dir === 1 ? findHits.filter((x) => x > seq) : findHits.filter((x) => x < seq).reverse();
+      for (const candidate of ordered) {
+        const m = reader.getMessage(sessionId, candidate);
+        if (m && visibleMatch([m.text, m.toolInput], query, redactText)) return candidate;
+      }
+      return null;
+    },
+    nextFact: (_sessionId, seq, dir) => {
+      const marks = facts.filter((f) => f.kind !== 'status').map((f) => f.seq);
+      return (dir === 1 ? marks.find((x) => x > seq) : [...marks].reverse().find((x) => x < seq)) ?? null;
+    },
+    projectOf: (id) => reader.getSession(id)?.project ?? null,
+    thisProject: props.thisProject ?? null,
     overlayReady: restoreScreen
       ? restorePlan.state === 'ready' && restorePlan.value.counts.write + restorePlan.value.counts.create + restorePlan.value.counts.delete > 0
       : undoPlan.state === 'ready',
@@ -218,7 +283,13 @@ export function App(props: AppProps): React.JSX.Element {
       if (quitting.current) return;
       let current = navRef.current;
       for (const name of keyNames(input, key)) {
-        const command = resolveKey(screenKind(topScreen(current)), name);
+        const kind = screenKind(topScreen(current));
+        // On the search screen a character is text, whatever it would do elsewhere (q, j, /).
+        if (kind === 'search' && isText(name)) {
+          current = typeIntoSearch(current, name);
+          continue;
+        }
+        const command = resolveKey(kind, name);
         if (!command) continue;
         const next = applyCommand(current, command, env.current);
         if (next === 'quit') {
@@ -239,6 +310,27 @@ export function App(props: AppProps): React.JSX.Element {
   let screen: React.JSX.Element;
   if (top.kind === 'help') {
     screen = <HelpView width={size.columns} height={size.rows} scroll={top.scroll} />;
+  } else if (searchScreen) {
+    const status =
+      results.state === 'ready' ? `${hits.length}${hits.length === SEARCH_LIMIT ? '+' : ''} result${hits.length === 1 ? '' : 's'}`
+      : results.state === 'loading' ? 'searching…'
+      : results.state === 'failed' ? results.message
+      : 'type to search';
+    screen = (
+      <SearchView
+        width={size.columns}
+        height={size.rows}
+        query={searchScreen.query}
+        scope={searchScreen.scope}
+        kindFilter={searchScreen.kindFilter}
+        project={searchScreen.project}
+        rows={resultRows}
+        offset={searchTop}
+        selected={searchScreen.selected}
+        status={status}
+        home={props.home}
+      />
+    );
   } else if (top.kind === 'reveal') {
     const kinds = secretKinds(spans);
     const n = secretCount(spans);
@@ -269,6 +361,8 @@ export function App(props: AppProps): React.JSX.Element {
         scroll={Math.min(timeline.scroll, Math.max(0, body.length - split.message))}
         buckets={data.buckets}
         fresh={fresh}
+        facts={facts}
+        find={timeline.find ?? null}
         progress={progress}
         home={props.home}
         pane={pane ? { title: paneTitle, rows: paneRows, scroll: Math.min(pane.scroll, Math.max(0, paneRows.length - split.pane)) } : null}
@@ -282,10 +376,10 @@ export function App(props: AppProps): React.JSX.Element {
         rows={page.rows}
         total={page.total}
         window={nav.list}
-        scope="all agents · all projects"
+        scope={`${agentFilter ?? 'all agents'} · ${projectFilter ? displayPath(projectFilter, props.home) : 'all projects'}`}
         notice={props.notice}
         progress={progress}
-        now={(props.now ?? Date.now)()}
+        now={now}
         home={props.home}
       />
     );

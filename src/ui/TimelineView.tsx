@@ -9,7 +9,9 @@ import { agentLabel, dateTime, displayPath, shortTime } from './format.js';
 import { footerHintList } from './keys.js';
 import { KIND_LABELS, kindRole, type BodyRow } from './message-body.js';
 import { hintSpans, Row, whileFits, type Span } from './Row.js';
-import { barCells, markerCells, runs } from './scrubber.js';
+import { barCells, factCells, markerCells, runs } from './scrubber.js';
+import { parseQuery } from '../search/query.js';
+import type { Role } from './theme.js';
 import { maskShort } from './secrets.js';
 import { cellWidth, oneLine } from './text.js';
 
@@ -38,6 +40,30 @@ function timeLabels(session: SessionRow | undefined): [string, string] {
   return [shortTime(start, start), shortTime(session?.updatedAt ?? null, start)];
 }
 
+/** The words of a search query as one pattern: tokens, case folded, a prefix term open at its end. */
+export function findPattern(query: string): RegExp | null {
+  const words = parseQuery(query).flatMap((t) => t.tokens.map((tok, i) => (t.prefix && i === t.tokens.length - 1 ? `${escape(tok)}\\w*` : escape(tok))));
+  return words.length ? new RegExp(`(${words.join('|')})`, 'giu') : null;
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A row's text with the search words styled as hits. */
+export function highlighted(text: string, role: Role, pattern: RegExp | null): Span[] {
+  if (!pattern) return [{ text, role }];
+  const out: Span[] = [];
+  let at = 0;
+  for (const m of text.matchAll(pattern)) {
+    if (m.index > at) out.push({ text: text.slice(at, m.index), role });
+    out.push({ text: m[0], role: 'search.hit' });
+    at = m.index + m[0].length;
+  }
+  if (at < text.length) out.push({ text: text.slice(at), role });
+  return out.length ? out : [{ text, role }];
+}
+
 export interface TimelineViewProps {
   readonly width: number;
   readonly height: number;
@@ -52,6 +78,10 @@ export interface TimelineViewProps {
   readonly secrets?: { readonly count: number; readonly revealed: boolean };
   /** Messages that arrived while the cursor was not on the last one (a live session). */
   readonly fresh?: number;
+  /** Decisions and dead ends of the session, marked on the scrubber. */
+  readonly facts?: readonly { seq: number; kind: string }[];
+  /** The search query the timeline was opened from: its words are highlighted in the message. */
+  readonly find?: string | null;
   /** The diff pane under the message, when open: its title row and its rows, already laid out. */
   readonly pane?: { readonly title: readonly Span[]; readonly rows: readonly BodyRow[]; readonly scroll: number } | null;
   readonly progress?: string | null;
@@ -92,10 +122,11 @@ export function TimelineView(p: TimelineViewProps): React.JSX.Element {
   const barWidth = scrubberWidth(p.width, p.session, p.fresh);
   const pad = ' '.repeat(cellWidth(left) + 2);
   const split = p.pane ? splitBody(bodyHeight) : { message: bodyHeight, pane: 0 };
+  const pattern = p.find ? findPattern(p.find) : null;
   const rows: React.JSX.Element[] = [];
   for (let i = 0; i < split.message; i++) {
     const r = p.body[p.scroll + i];
-    rows.push(<Row key={i} width={p.width} spans={r ? [{ text: ' ' }, { text: r.text, role: r.role }] : []} />);
+    rows.push(<Row key={i} width={p.width} spans={r ? [{ text: ' ' }, ...highlighted(r.text, r.role, pattern)] : []} />);
   }
   if (p.pane) {
     rows.push(<Row key="pane" width={p.width} role="header" spans={[{ text: '─ ' }, ...p.pane.title]} />);
@@ -120,7 +151,7 @@ export function TimelineView(p: TimelineViewProps): React.JSX.Element {
       <Row width={p.width} spans={headerSpans(p.session, p.home)} />
       <Row width={p.width} spans={messageLine(m, p.secrets)} />
       {rows}
-      <Row width={p.width} spans={[{ text: pad }, ...runs(markerCells(p.buckets.slice(0, barWidth)))]} />
+      <Row width={p.width} spans={[{ text: pad }, ...runs(markerCells(p.buckets.slice(0, barWidth), factCells(p.facts ?? [], count, barWidth)))]} />
       <Row
         width={p.width}
         spans={[

@@ -7,7 +7,7 @@
  * The screens a key can be pressed in; the top of the context stack decides which bindings apply. `diff` is the
  * timeline with its diff pane open: the arrows still scrub, the vertical keys scroll the diff.
  */
-export type ScreenKind = 'list' | 'timeline' | 'diff' | 'help' | 'restore' | 'undo' | 'reveal';
+export type ScreenKind = 'list' | 'timeline' | 'diff' | 'help' | 'restore' | 'undo' | 'reveal' | 'search';
 
 export type CommandId =
   | 'app.quit'
@@ -46,6 +46,24 @@ export type CommandId =
   | 'undo.confirm'
   | 'timeline.reveal'
   | 'reveal.confirm'
+  | 'app.search'
+  | 'list.agent'
+  | 'list.project'
+  | 'timeline.nextHit'
+  | 'timeline.prevHit'
+  | 'timeline.nextFact'
+  | 'timeline.prevFact'
+  | 'search.up'
+  | 'search.down'
+  | 'search.pageUp'
+  | 'search.pageDown'
+  | 'search.open'
+  | 'search.close'
+  | 'search.scope'
+  | 'search.kind'
+  | 'search.erase'
+  | 'search.eraseWord'
+  | 'search.clear'
   | 'help.close'
   | 'help.scrollUp'
   | 'help.scrollDown';
@@ -71,6 +89,8 @@ export const BINDINGS: readonly Binding[] = [
   { command: 'list.top', keys: ['g', 'home'], description: 'newest session', screens: ['list'] },
   { command: 'list.bottom', keys: ['G', 'end'], description: 'oldest session', screens: ['list'] },
   { command: 'list.open', keys: ['enter', 'right', 'l'], description: 'open the session’s timeline', screens: ['list'], footer: 'open' },
+  { command: 'list.agent', keys: ['a'], description: 'show one assistant’s sessions (cycles: all, claude, codex, …)', screens: ['list'], footer: 'agent' },
+  { command: 'list.project', keys: ['p'], description: 'this project (the current directory’s repository) or all', screens: ['list'], footer: 'project' },
 
   { command: 'timeline.prev', keys: ['left', 'h'], description: 'step back one message', screens: ['timeline', 'diff'], footer: 'step', footerKeys: '←→' },
   { command: 'timeline.next', keys: ['right', 'l'], description: 'step forward one message', screens: ['timeline', 'diff'] },
@@ -86,6 +106,10 @@ export const BINDINGS: readonly Binding[] = [
   { command: 'timeline.diff', keys: ['d'], description: 'diff: what this message changed', screens: ['timeline'], footer: 'diff' },
   { command: 'timeline.diffNow', keys: ['D'], description: 'diff: this moment against the working tree now', screens: ['timeline'] },
   { command: 'timeline.restore', keys: ['r'], description: 'restore the code as it was at this message', screens: ['timeline', 'diff'], footer: 'restore' },
+  { command: 'timeline.nextFact', keys: [']'], description: 'next decision or dead end', screens: ['timeline', 'diff'], footer: 'facts', footerKeys: '[ ]' },
+  { command: 'timeline.prevFact', keys: ['['], description: 'previous decision or dead end', screens: ['timeline', 'diff'] },
+  { command: 'timeline.nextHit', keys: ['n'], description: 'next search hit in this session', screens: ['timeline', 'diff'] },
+  { command: 'timeline.prevHit', keys: ['N'], description: 'previous search hit in this session', screens: ['timeline', 'diff'] },
   { command: 'timeline.reveal', keys: ['R'], description: 'reveal this message’s secrets (asks first; until you leave it)', screens: ['timeline', 'diff'] },
   { command: 'timeline.back', keys: ['esc', 'backspace'], description: 'back to the session list', screens: ['timeline'], footer: 'back' },
 
@@ -105,10 +129,23 @@ export const BINDINGS: readonly Binding[] = [
   { command: 'overlay.scrollUp', keys: ['up', 'k'], description: 'scroll up', screens: ['restore', 'undo'] },
   { command: 'overlay.scrollDown', keys: ['down', 'j'], description: 'scroll down', screens: ['restore', 'undo'] },
 
+  { command: 'search.up', keys: ['up', 'C-p'], description: 'previous result', screens: ['search'] },
+  { command: 'search.down', keys: ['down', 'C-n'], description: 'next result', screens: ['search'], footer: 'choose', footerKeys: '↑↓' },
+  { command: 'search.pageUp', keys: ['pageup'], description: 'results one page up', screens: ['search'] },
+  { command: 'search.pageDown', keys: ['pagedown'], description: 'results one page down', screens: ['search'] },
+  { command: 'search.open', keys: ['enter'], description: 'open the result in its timeline (n / N then step through the hits)', screens: ['search'], footer: 'open' },
+  { command: 'search.scope', keys: ['tab'], description: 'scope: this session, this project, everything', screens: ['search'], footer: 'scope', footerKeys: 'Tab' },
+  { command: 'search.kind', keys: ['S-tab'], description: 'kind: everything, decisions, dead ends, status', screens: ['search'], footer: 'kind', footerKeys: 'Shift-Tab' },
+  { command: 'search.erase', keys: ['backspace'], description: 'erase a character', screens: ['search'] },
+  { command: 'search.eraseWord', keys: ['C-w'], description: 'erase a word', screens: ['search'] },
+  { command: 'search.clear', keys: ['C-u'], description: 'clear the query', screens: ['search'] },
+  { command: 'search.close', keys: ['esc'], description: 'close search, back where you were', screens: ['search'], footer: 'back' },
+
   { command: 'help.close', keys: ['esc', '?', 'q'], description: 'close help', screens: ['help'], footer: 'close' },
   { command: 'help.scrollUp', keys: ['up', 'k'], description: 'scroll help up', screens: ['help'] },
   { command: 'help.scrollDown', keys: ['down', 'j'], description: 'scroll help down', screens: ['help'] },
 
+  { command: 'app.search', keys: ['/'], description: 'search every session: words, "phrases", prefix*', screens: ['list', 'timeline', 'diff'], footer: 'search' },
   { command: 'app.undo', keys: ['u'], description: 'undo the last in-place restore', screens: ['list', 'timeline', 'diff'] },
   { command: 'app.help', keys: ['?'], description: 'help: every key', screens: 'global', footer: 'help' },
   { command: 'app.quit', keys: ['q', 'C-c'], description: 'quit', screens: 'global', footer: 'quit' },
@@ -198,6 +235,12 @@ const LABELS: Record<string, string> = {
   right: '→',
   'S-left': 'Shift-←',
   'S-right': 'Shift-→',
+  tab: 'Tab',
+  'S-tab': 'Shift-Tab',
+  'C-u': 'Ctrl-U',
+  'C-w': 'Ctrl-W',
+  'C-n': 'Ctrl-N',
+  'C-p': 'Ctrl-P',
   pageup: 'PgUp',
   pagedown: 'PgDn',
   home: 'Home',
@@ -249,6 +292,7 @@ export function helpSections(bindings: readonly Binding[] = BINDINGS): { title: 
     section('Restore and undo', 'restore'),
     section('Undo', 'undo'),
     section('Revealing secrets (R)', 'reveal'),
+    section('Search (/): type to search', 'search'),
     section('This help', 'help'),
     {
       title: 'Everywhere',

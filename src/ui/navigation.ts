@@ -2,6 +2,8 @@
  * Where the user is: a stack of screens (list → timeline → help), not a chain of booleans. `applyCommand` is pure:
  * it takes what the screens know (counts, heights) as an environment, so every key is testable without a terminal.
  */
+import { AGENTS, type Agent } from '../model.js';
+import { SEARCH_KINDS, type SearchKind } from '../search/types.js';
 import type { CommandId, ScreenKind } from './keys.js';
 import { moveSelection, refit, type ListWindow } from './scroll.js';
 
@@ -9,6 +11,26 @@ import { moveSelection, refit, type ListWindow } from './scroll.js';
 export interface DiffPane {
   readonly against: 'prev' | 'now';
   readonly scroll: number;
+}
+
+export type SearchScopeName = 'session' | 'project' | 'all';
+
+export interface SearchScreen {
+  readonly kind: 'search';
+  readonly query: string;
+  /** Index of the chosen result. */
+  readonly selected: number;
+  readonly scope: SearchScopeName;
+  readonly kindFilter: SearchKind;
+  /** What "this session" and "this project" mean here: where search was opened from. */
+  readonly sessionId: string | null;
+  readonly project: string | null;
+}
+
+/** The session list's filters: one assistant, or this project (the current directory's repository). */
+export interface ListFilter {
+  readonly agent: Agent | null;
+  readonly thisProject: boolean;
 }
 
 /** A restore or undo overlay: the plan first, then the choice, then the outcome. */
@@ -27,7 +49,10 @@ export type Screen =
       readonly pane?: DiffPane | null;
       /** The message whose secrets the user chose to see; masked again once the cursor leaves it. */
       readonly revealed?: number | null;
+      /** The query it was opened from (search): its words are highlighted, n / N step through its hits. */
+      readonly find?: string | null;
     }
+  | SearchScreen
   | { readonly kind: 'reveal'; readonly seq: number }
   | {
       readonly kind: 'restore';
@@ -50,6 +75,7 @@ export interface NavState {
   readonly folded: boolean;
   /** Overlays opened so far: each opening gets its own number. */
   readonly openings?: number;
+  readonly filter?: ListFilter;
 }
 
 /** What the screens know that a command needs. */
@@ -71,6 +97,23 @@ export interface NavEnv {
   readonly overlayReady?: boolean;
   /** Secrets in the message at the cursor (masked on screen). */
   readonly secretsHere?: number;
+  /** Search results on screen: how many, and where one leads. */
+  readonly searchTotal?: number;
+  readonly searchPage?: number;
+  readonly searchHitAt?: (index: number) => { sessionId: string; seq: number } | null;
+  /** The next (dir 1) or previous (-1) message after `seq` holding a hit of `query`, or a decision or dead end. */
+  readonly nextHit?: (sessionId: string, seq: number, query: string, dir: 1 | -1) => number | null;
+  readonly nextFact?: (sessionId: string, seq: number, dir: 1 | -1) => number | null;
+  /** The project of a session (search's "this project"), and the current directory's repository (list filter). */
+  readonly projectOf?: (sessionId: string) => string | null;
+  readonly thisProject?: string | null;
+}
+
+/** Typing into the search box: not a command, a character (App routes printable keys here on the search screen). */
+export function typeIntoSearch(s: NavState, text: string): NavState {
+  const top = topScreen(s);
+  if (top.kind !== 'search') return s;
+  return replaceTop(s, { ...top, query: top.query + text, selected: 0 });
 }
 
 export const STEP_BIG = 10;
@@ -223,6 +266,71 @@ export function applyCommand(s: NavState, command: CommandId, env: NavEnv): NavS
       const below = s.stack[s.stack.length - 2];
       if (top.kind !== 'reveal' || below?.kind !== 'timeline' || below.seq !== top.seq) return pop(s);
       return { ...s, stack: [...s.stack.slice(0, -2), { ...below, revealed: top.seq }] };
+    }
+    case 'app.search': {
+      if (top.kind !== 'list' && top.kind !== 'timeline') return s;
+      const sessionId = top.kind === 'timeline' ? top.sessionId : null;
+      const project = (sessionId && env.projectOf?.(sessionId)) || env.thisProject || null;
+      const screen: SearchScreen = { kind: 'search', query: '', selected: 0, scope: 'all', kindFilter: 'all', sessionId, project };
+      return { ...s, stack: [...s.stack, screen] };
+    }
+    case 'search.close':
+      return pop(s);
+    case 'search.erase':
+    case 'search.eraseWord':
+    case 'search.clear': {
+      if (top.kind !== 'search') return s;
+      const query =
+        command === 'search.clear' ? '' : command === 'search.erase' ? [...top.query].slice(0, -1).join('') : top.query.replace(/\S*\s*$/, '');
+      return replaceTop(s, { ...top, query, selected: 0 });
+    }
+    case 'search.scope': {
+      if (top.kind !== 'search') return s;
+      const order: SearchScopeName[] = ['all', ...(top.project ? (['project'] as const) : []), ...(top.sessionId ? (['session'] as const) : [])];
+      return replaceTop(s, { ...top, scope: order[(order.indexOf(top.scope) + 1) % order.length], selected: 0 });
+    }
+    case 'search.kind':
+      if (top.kind !== 'search') return s;
+      return replaceTop(s, { ...top, kindFilter: SEARCH_KINDS[(SEARCH_KINDS.indexOf(top.kindFilter) + 1) % SEARCH_KINDS.length], selected: 0 });
+    case 'search.up':
+    case 'search.down':
+    case 'search.pageUp':
+    case 'search.pageDown': {
+      if (top.kind !== 'search') return s;
+      const page = Math.max(1, (env.searchPage ?? 10) - 1);
+      const delta = { 'search.up': -1, 'search.down': 1, 'search.pageUp': -page, 'search.pageDown': page }[command];
+      return replaceTop(s, { ...top, selected: clamp(top.selected + delta, 0, Math.max(0, (env.searchTotal ?? 0) - 1)) });
+    }
+    case 'search.open': {
+      if (top.kind !== 'search') return s;
+      const hit = env.searchHitAt?.(top.selected);
+      if (!hit) return s;
+      // Opened on top of where search began: Esc from there comes back to it.
+      const timeline: Screen = { kind: 'timeline', sessionId: hit.sessionId, seq: hit.seq, scroll: 0, seen: env.messageCount(hit.sessionId), find: top.query || null };
+      return { ...s, stack: [...s.stack.slice(0, -1), timeline] };
+    }
+    case 'timeline.nextHit':
+    case 'timeline.prevHit': {
+      if (top.kind !== 'timeline' || !top.find) return s;
+      const seq = env.nextHit?.(top.sessionId, top.seq, top.find, command === 'timeline.nextHit' ? 1 : -1) ?? null;
+      return seq === null ? s : goToSeq(s, seq, env.messageCount(top.sessionId));
+    }
+    case 'timeline.nextFact':
+    case 'timeline.prevFact': {
+      if (top.kind !== 'timeline') return s;
+      const seq = env.nextFact?.(top.sessionId, top.seq, command === 'timeline.nextFact' ? 1 : -1) ?? null;
+      return seq === null ? s : goToSeq(s, seq, env.messageCount(top.sessionId));
+    }
+    case 'list.agent': {
+      const filter = s.filter ?? { agent: null, thisProject: false };
+      const order: (Agent | null)[] = [null, ...AGENTS];
+      const agent = order[(order.indexOf(filter.agent) + 1) % order.length];
+      return { ...s, filter: { ...filter, agent }, list: { selected: 0, offset: 0 } };
+    }
+    case 'list.project': {
+      if (!env.thisProject) return s;
+      const filter = s.filter ?? { agent: null, thisProject: false };
+      return { ...s, filter: { ...filter, thisProject: !filter.thisProject }, list: { selected: 0, offset: 0 } };
     }
     case 'overlay.close':
       // Nothing stops a restore half way: the overlay stays until it has finished.

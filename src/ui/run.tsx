@@ -16,6 +16,8 @@ export interface TuiOptions {
   readonly notice?: string;
   readonly initialSessionId?: string;
   readonly actions?: TimelineActions;
+  /** The repository of the current directory (the list's `p` filter). */
+  readonly thisProject?: string | null;
   /** Where the rest of the program tells the TUI about progress and changes (one is made when not given). */
   readonly events?: TuiEvents;
 }
@@ -40,6 +42,7 @@ export function runTui(reader: TimelineReader, options: TuiOptions = {}): { even
     <App
       reader={reader}
       actions={options.actions}
+      thisProject={options.thisProject ?? null}
       events={events}
       notice={options.notice}
       initialSessionId={options.initialSessionId}

@@ -18,6 +18,8 @@ export const GLYPHS = {
   tool: '·',
   error: '✗',
   compaction: '┃',
+  decision: '◆',
+  deadEnd: '⊘',
   empty: ' ',
 } as const;
 
@@ -27,10 +29,27 @@ export function bucketOf(seq: number, count: number, width: number): number {
   return Math.min(width - 1, Math.floor(((seq - 1) * width) / count));
 }
 
-/** Marker row: the most important thing that happens in each slice of the session. */
-export function markerCells(buckets: readonly ScrubBucket[]): Cell[] {
-  return buckets.map((b) => {
+/** Decisions and dead ends by cell, for the marker row. */
+export function factCells(facts: readonly { seq: number; kind: string }[], count: number, width: number): Map<number, 'decision' | 'dead-end'> {
+  const out = new Map<number, 'decision' | 'dead-end'>();
+  for (const f of facts) {
+    if (f.kind !== 'decision' && f.kind !== 'dead-end') continue;
+    const cell = bucketOf(f.seq, count, width);
+    // A dead end outranks a decision in the same cell: it is the one people look for.
+    if (out.get(cell) !== 'dead-end') out.set(cell, f.kind);
+  }
+  return out;
+}
+
+/**
+ * Marker row: the most important thing that happens in each slice of the session — a compaction, then a dead end, a
+ * decision, an error, a tool call.
+ */
+export function markerCells(buckets: readonly ScrubBucket[], facts: ReadonlyMap<number, 'decision' | 'dead-end'> = new Map()): Cell[] {
+  return buckets.map((b, i) => {
     if (b.compactions > 0) return { ch: GLYPHS.compaction, role: 'mark.compaction' };
+    if (facts.get(i) === 'dead-end') return { ch: GLYPHS.deadEnd, role: 'mark.deadEnd' };
+    if (facts.get(i) === 'decision') return { ch: GLYPHS.decision, role: 'mark.decision' };
     if (b.errors > 0) return { ch: GLYPHS.error, role: 'mark.error' };
     if (b.toolCalls > 0) return { ch: GLYPHS.tool, role: 'mark.tool' };
     return { ch: GLYPHS.empty, role: 'text.secondary' };

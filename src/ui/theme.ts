@@ -31,7 +31,10 @@ export type Role =
   | 'diff.del'
   | 'label.exact'
   | 'label.reconstructed'
-  | 'label.unknown';
+  | 'label.unknown'
+  | 'mark.decision'
+  | 'mark.deadEnd'
+  | 'search.hit';
 
 /** Props for Ink's <Text>. */
 export interface Style {
@@ -71,6 +74,9 @@ export const COLOR_THEME: Theme = {
   'label.exact': { color: 'green', bold: true },
   'label.reconstructed': { color: 'yellow', bold: true },
   'label.unknown': { color: 'red', bold: true },
+  'mark.decision': { color: 'cyan', bold: true },
+  'mark.deadEnd': { color: 'red' },
+  'search.hit': { color: 'yellow', inverse: true, bold: true },
 };
 
 export const NO_COLOR_THEME: Theme = {
@@ -89,6 +95,8 @@ export const NO_COLOR_THEME: Theme = {
   'label.exact': { bold: true },
   'label.reconstructed': { bold: true },
   'label.unknown': { bold: true },
+  'mark.decision': { bold: true },
+  'search.hit': { inverse: true },
 };
 
 /** `NO_COLOR` set to any non-empty value turns colour off. */
