@@ -25,6 +25,11 @@ await build({
   },
   outdir: 'dist',
   bundle: true,
+  // One chunk per command (cli.tsx imports them when they run) and what they share: start-up loads only what the
+  // command uses.
+  splitting: true,
+  // Chunks sit beside the entry points: code in a chunk finds worker.js next to itself (new URL('./worker.js', …)).
+  chunkNames: '[name]-[hash]',
   platform: 'node',
   target: 'node20',
   format: 'esm',
@@ -40,7 +45,12 @@ await build({
   },
   banner: {
     // Bundled CommonJS dependencies still call require(); give them one.
-    js: "import { createRequire as __mantraCreateRequire } from 'node:module'; const require = __mantraCreateRequire(import.meta.url);",
+    // mantra-tui makes no network calls, so the process has no fetch: this also keeps Yoga (Ink's layout engine)
+    // from loading Node's whole HTTP client just to decode its WebAssembly from a data: URL (~10 ms of start-up).
+    js: [
+      "import { createRequire as __mantraCreateRequire } from 'node:module'; const require = __mantraCreateRequire(import.meta.url);",
+      "Object.defineProperty(globalThis, 'fetch', { value: undefined, writable: true, configurable: true });",
+    ].join('\n'),
   },
   logLevel: 'warning',
 });

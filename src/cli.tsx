@@ -1,20 +1,18 @@
 #!/usr/bin/env node
-/** mantra-tui entry: argument parsing and dispatch. Each command lives in its own module under src/cli/. */
+/**
+ * mantra-tui entry: argument parsing and dispatch. Each command lives in its own module under src/cli/, loaded
+ * when it runs (the bundle is split per command): start-up only pays for the code the command uses.
+ */
 import { parseArgs, USAGE, UsageError } from './cli/args.js';
 import { resolveRoots, RuntimeError, writeOut } from './cli/common.js';
-import { indexNow, listSessions, showSession } from './cli/session-commands.js';
-import { openTui } from './cli/tui-command.js';
-import { runDiff, runRestore, runRestores, runUndo, terminalIO, type CommandContext } from './cli/restore-commands.js';
-import { runFacts, runSearch } from './cli/search-commands.js';
-import { indexWatch } from './cli/watch-command.js';
 import { dataDir, resolveDbPath } from './paths.js';
-import { redactCommand } from './redact/filter.js';
 import { SchemaTooNewError } from './store/migrations.js';
 
 declare const MANTRA_VERSION: string;
 
-function restoreContext(dbPath: string): CommandContext {
-  return { dbPath, dataDir: dataDir(), io: terminalIO() };
+async function restoreCommands(dbPath: string) {
+  const commands = await import('./cli/restore-commands.js');
+  return { ...commands, ctx: { dbPath, dataDir: dataDir(), io: commands.terminalIO() } };
 }
 
 const VERSION = typeof MANTRA_VERSION === 'string' ? MANTRA_VERSION : '0.0.0-dev';
@@ -36,37 +34,49 @@ async function main(argv: string[]): Promise<number> {
     const dbPath = resolveDbPath(opts.db);
     switch (opts.command) {
       case 'index':
-        if (opts.watch) return await indexWatch(dbPath, resolveRoots(opts), opts.json);
-        indexNow(dbPath, resolveRoots(opts), opts.json);
+        if (opts.watch) return await (await import('./cli/watch-command.js')).indexWatch(dbPath, resolveRoots(opts), opts.json);
+        (await import('./cli/session-commands.js')).indexNow(dbPath, resolveRoots(opts), opts.json);
         break;
       case 'sessions':
-        listSessions(dbPath, opts);
+        (await import('./cli/session-commands.js')).listSessions(dbPath, opts);
         break;
       case 'show':
-        showSession(dbPath, opts.positionals[0], opts.json);
+        (await import('./cli/session-commands.js')).showSession(dbPath, opts.positionals[0], opts.json);
         break;
-      case 'search':
+      case 'search': {
+        const { runSearch } = await import('./cli/search-commands.js');
         runSearch({ dbPath, query: opts.positionals.join(' '), kind: opts.kind, project: opts.project, agent: opts.agent, limit: opts.limit, json: opts.json, write: writeOut });
         break;
+      }
       case 'facts':
-        runFacts({ dbPath, session: opts.positionals[0], json: opts.json, write: writeOut });
+        (await import('./cli/search-commands.js')).runFacts({ dbPath, session: opts.positionals[0], json: opts.json, write: writeOut });
         break;
       case 'tui':
-        await openTui(opts);
+        await (await import('./cli/tui-command.js')).openTui(opts);
         break;
-      case 'diff':
-        return await runDiff(restoreContext(dbPath), opts);
-      case 'restore':
-        return await runRestore(restoreContext(dbPath), opts);
-      case 'undo':
-        return await runUndo(restoreContext(dbPath), opts);
-      case 'restores':
-        return await runRestores(restoreContext(dbPath), opts);
-      case 'redact':
+      case 'diff': {
+        const { runDiff, ctx } = await restoreCommands(dbPath);
+        return await runDiff(ctx, opts);
+      }
+      case 'restore': {
+        const { runRestore, ctx } = await restoreCommands(dbPath);
+        return await runRestore(ctx, opts);
+      }
+      case 'undo': {
+        const { runUndo, ctx } = await restoreCommands(dbPath);
+        return await runUndo(ctx, opts);
+      }
+      case 'restores': {
+        const { runRestores, ctx } = await restoreCommands(dbPath);
+        return await runRestores(ctx, opts);
+      }
+      case 'redact': {
+        const { redactCommand } = await import('./redact/filter.js');
         await redactCommand(opts.positionals[0], { jsonl: opts.jsonl === true }).catch((err: NodeJS.ErrnoException) => {
           throw new RuntimeError(err.code === 'ENOENT' ? `no such file: ${opts.positionals[0]}` : err.message);
         });
         break;
+      }
     }
     return 0;
   } catch (err) {

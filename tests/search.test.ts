@@ -9,7 +9,7 @@ import type { FactMessage } from '../src/facts/types.js';
 import { runIndex } from '../src/ingest/indexer.js';
 import { adaptersFor } from '../src/ingest/sources.js';
 import type { ParsedMessage } from '../src/model.js';
-import { factMarkers, factsOfSession, hitsInSession, MARK_END, MARK_START, search, searchMessages, type SearchHit } from '../src/search/index.js';
+import { factsOfSession, hitsInSession, MARK_END, MARK_START, search, searchMessages, type SearchHit } from '../src/search/index.js';
 import { closeDatabase, openDatabase } from '../src/store/db.js';
 import { hasStaleFacts } from '../src/store/facts.js';
 import { FLUSH_ROWS, needsIndexPass, pendingSearchRows } from '../src/store/search-index.js';
@@ -421,7 +421,7 @@ describe('facts and fuzzy search', () => {
       expect(facts[3].text).toBe('Done: proactive token refresh; next: tests for clock skew.');
       expect(facts[4]).toMatchObject({ text: 'src/api.ts (1 edit, 1 read)', detail: '/home/ada/shop/src/api.ts', extractorVersion: EXTRACTOR_VERSION });
       expect(facts[3].timestamp).toBe(Date.parse(at(2, 10)));
-      expect(factMarkers(db, AUTH)).toEqual([
+      expect(new StoreReader(db).factMarkers(AUTH)).toEqual([
         { seq: 4, kind: 'decision' },
         { seq: 9, kind: 'dead-end' },
         { seq: 10, kind: 'dead-end' },

@@ -79,8 +79,9 @@ describe('search in the TUI', () => {
     while (!chosen(app.frame()).includes('The interceptor is gone') && guard++ < 10) await app.press(KEYS.down);
     expect(chosen(app.frame())).toMatch(/#6/);
     await app.press(KEYS.enter);
-    const opened = await app.waitForFrame((f) => position(f) === '6/6');
+    const opened = await app.waitForFrame((f) => position(f) === '6/6' && /hit \d of \d/.test(f));
     expect(opened).toContain('The interceptor is gone');
+    expect(opened).toMatch(/“interceptor” hit 2 of 2/);
     // N and n step through this session's hits; Esc goes back to where search began (the list).
     await app.press('N');
     await app.waitForFrame((f) => position(f) === '2/6');

@@ -13,7 +13,7 @@ import { dataDir, projectRootOf, resolveDbPath } from '../paths.js';
 import { closeDatabase, ensureIndex, openDatabase } from '../store/db.js';
 import { StoreReader } from '../store/reader.js';
 import { progressText, secretsProgressText } from '../ui/format.js';
-import { RestoreService } from '../restore/index.js';
+import type { RestoreRequest } from '../restore/perform.js';
 import { runTui, TuiEvents } from '../ui/run.js';
 import { UsageError, type CliOptions } from './args.js';
 import { resolveRoots, withReader } from './common.js';
@@ -59,8 +59,9 @@ export async function openTui(opts: CliOptions): Promise<void> {
   let roots: SourceRoots = resolveRoots(opts);
   let notice: string | undefined;
   let demoRoot: string | undefined;
-  const hasHistory = adaptersFor(roots).some((a) => a.discover().length > 0);
   const hasIndex = fs.existsSync(dbPath) && withReader(dbPath, (r) => r.countSessions({ includeChildren: true }) > 0);
+  // Listing every assistant's files costs time before the first frame: only needed when the index is empty.
+  const hasHistory = hasIndex || adaptersFor(roots).some((a) => a.discover().length > 0);
   if (opts.demo || (!hasHistory && !hasIndex)) {
     demoRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'mantra-demo-'));
     const demo = buildDemo(demoRoot);
@@ -77,13 +78,22 @@ export async function openTui(opts: CliOptions): Promise<void> {
   const events = new TuiEvents();
   const data = demoRoot ? path.join(demoRoot, 'data') : dataDir();
   let worker: IngestClient | undefined;
+  let stopped = false;
+  const perform = (req: RestoreRequest) => (worker ? worker.request(req) : Promise.reject(new Error('the index worker has not started yet')));
   try {
-    worker = startIngestWorker({ dbPath, dataDir: data, roots, follow: true }, relayToTui(events), WORKER_URL);
     // In the demo "this project" is the demo's repository; otherwise the repository of the current directory.
     const thisProject = demoRoot ? path.join(demoRoot, 'shop') : projectRootOf(process.cwd());
-    const { run } = runTui(reader, { notice, events, thisProject, actions: timelineActions(new RestoreService({ reader, dataDir: data, writer: null }), (req) => worker!.request(req)) });
+    const actions = timelineActions(async () => new (await import('../restore/index.js')).RestoreService({ reader, dataDir: data, writer: null }), perform);
+    const { run } = runTui(reader, { notice, events, thisProject, actions });
+    // The first frame is drawn from what the index holds; only then does the worker start catching up, so its start
+    // (its own bundle, the index, discovery) does not compete with the first frame for the CPU.
+    setImmediate(() => {
+      if (stopped) return;
+      worker = startIngestWorker({ dbPath, dataDir: data, roots, follow: true }, relayToTui(events), WORKER_URL);
+    });
     await run;
   } finally {
+    stopped = true;
     await worker?.stop();
     closeDatabase(db);
     if (demoRoot) fs.rmSync(demoRoot, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import { StatementCache } from '../store/statements.js';
 import { expandedMatch, expandedTerms, fullTextCandidates, messageHits, messageTimestamps, rankCandidates, sessionHitSeqs } from './fulltext.js';
 import { fuzzyHits, recentFacts } from './fuzzy.js';
 import { parseQuery } from './query.js';
-import type { FactMarker, FactRow, SearchHit, SearchOptions } from './types.js';
+import type { FactRow, SearchHit, SearchOptions } from './types.js';
 
 export { MARK_END, MARK_START, unmark } from './snippet.js';
 import { makeSnippet } from './snippet.js';
@@ -103,12 +103,6 @@ export function factsOfSession(db: Database.Database, sessionId: string): FactRo
   }));
 }
 
-/** Where decisions, dead ends and statuses sit in a session, in seq order (scrubber marks, `]`/`[`). Index-only. */
-export function factMarkers(db: Database.Database, sessionId: string): FactMarker[] {
-  return statementsFor(db)
-    .get(`SELECT seq, kind FROM fact WHERE session_id = ? AND kind <> 'key-file' ORDER BY seq, id`)
-    .all(sessionId) as FactMarker[];
-}
 
 /**
  * Whether a message's fields, once masked, still show a term of `query`: a hit that matched only inside a secret's

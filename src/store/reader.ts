@@ -5,7 +5,7 @@ import type { CheckpointRow, MessageRow, RestoreMode, RestoreRow, RestoreState, 
 import { StatementCache } from './statements.js';
 import { DETECTOR_VERSION } from '../redact/detect.js';
 import { redactText } from '../redact/mask.js';
-import { factMarkers, hitsInSession, search, type FactMarker, type SearchHit, type SearchOptions } from '../search/index.js';
+import type { FactMarker, SearchHit, SearchOptions } from '../search/types.js';
 import { SecretStore, type FieldSpans } from './secrets.js';
 
 interface SessionRecord {
@@ -281,16 +281,21 @@ export class StoreReader implements TimelineReader {
     return out;
   }
 
-  search(options: SearchOptions): SearchHit[] {
+  // The search engine (fuse.js, the full-text planner) is loaded the first time it is used: the TUI's first frame
+  // does not wait for it.
+  async search(options: SearchOptions): Promise<SearchHit[]> {
+    const { search } = await import('../search/index.js');
     return search(this.db, { maskSnippet: redactText, ...options });
   }
 
-  hitsInSession(sessionId: string, query: string): number[] {
+  async hitsInSession(sessionId: string, query: string): Promise<number[]> {
+    const { hitsInSession } = await import('../search/index.js');
     return hitsInSession(this.db, sessionId, query);
   }
 
+  /** Decisions, dead ends and statuses by seq (see search/index.ts factMarkers; the same query, without the engine). */
   factMarkers(sessionId: string): FactMarker[] {
-    return factMarkers(this.db, sessionId);
+    return this.statements.get(`SELECT seq, kind FROM fact WHERE session_id = ? AND kind <> 'key-file' ORDER BY seq, id`).all(sessionId) as FactMarker[];
   }
 
   getSecretSpans(messageId: number): FieldSpans | null {

@@ -85,9 +85,9 @@ export interface TimelineReader {
   /** Where the background scan found secrets in a message, or null when it has not scanned it with this detector. */
   getSecretSpans?(messageId: number): FieldSpans | null;
   /** Search (full text, facts, titles), snippets masked; the TUI's `/`. */
-  search?(options: SearchOptions): SearchHit[];
+  search?(options: SearchOptions): Promise<SearchHit[]>;
   /** Seqs of a session's messages matching a query, in order (n / N). */
-  hitsInSession?(sessionId: string, query: string): number[];
+  hitsInSession?(sessionId: string, query: string): Promise<number[]>;
   /** Decisions, dead ends and statuses of a session by seq (scrubber marks, ] / [). */
   factMarkers?(sessionId: string): FactMarker[];
 }

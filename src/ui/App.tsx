@@ -183,10 +183,9 @@ export function App(props: AppProps): React.JSX.Element {
 
   // Facts of the open session: marks on the scrubber, ] and [ jump between decisions and dead ends.
   const facts = useMemo(() => (timeline && reader.factMarkers ? reader.factMarkers(timeline.sessionId) : []), [timeline?.sessionId, version]);
-  const findHits = useMemo(
-    () => (timeline?.find && reader.hitsInSession ? reader.hitsInSession(timeline.sessionId, timeline.find) : []),
-    [timeline?.sessionId, timeline?.find, version],
-  );
+  const findKey = timeline?.find && reader.hitsInSession ? JSON.stringify([timeline.sessionId, timeline.find, version]) : null;
+  const found = useLatest(findKey, () => reader.hitsInSession!(timeline!.sessionId, timeline!.find!));
+  const findHits = found.state === 'ready' ? found.value : [];
 
   // Restore and undo: the plan loads when the overlay opens; the work starts when the user chooses.
   const restoreScreen = top.kind === 'restore' ? top : null;
@@ -363,6 +362,7 @@ export function App(props: AppProps): React.JSX.Element {
         fresh={fresh}
         facts={facts}
         find={timeline.find ?? null}
+        findHits={found.state === 'ready' ? found.value : null}
         progress={progress}
         home={props.home}
         pane={pane ? { title: paneTitle, rows: paneRows, scroll: Math.min(pane.scroll, Math.max(0, paneRows.length - split.pane)) } : null}

@@ -64,6 +64,12 @@ export function highlighted(text: string, role: Role, pattern: RegExp | null): S
   return out.length ? out : [{ text, role }];
 }
 
+/** `hit 2 of 5` when the cursor is on a hit, `5 hits · n / N` otherwise. */
+function findPosition(hits: readonly number[], seq: number): string {
+  const at = hits.indexOf(seq);
+  return at >= 0 ? `hit ${at + 1} of ${hits.length}` : `${hits.length} hit${hits.length === 1 ? '' : 's'} · n / N`;
+}
+
 export interface TimelineViewProps {
   readonly width: number;
   readonly height: number;
@@ -82,6 +88,8 @@ export interface TimelineViewProps {
   readonly facts?: readonly { seq: number; kind: string }[];
   /** The search query the timeline was opened from: its words are highlighted in the message. */
   readonly find?: string | null;
+  /** The session's messages holding a hit of `find` (n / N), once known. */
+  readonly findHits?: readonly number[] | null;
   /** The diff pane under the message, when open: its title row and its rows, already laid out. */
   readonly pane?: { readonly title: readonly Span[]; readonly rows: readonly BodyRow[]; readonly scroll: number } | null;
   readonly progress?: string | null;
@@ -143,6 +151,7 @@ export function TimelineView(p: TimelineViewProps): React.JSX.Element {
     { text: `  ${m?.role ?? ''}` },
     { text: m?.toolName ? `  ${m.toolName}` : '' },
     { text: more > 0 ? `  ↓${more}` : '' },
+    { text: p.find && p.findHits ? `  “${p.find}” ${findPosition(p.findHits, p.seq)}` : '' },
     { text: p.progress ? `  ${p.progress}` : '' },
     ...hintSpans(footerHintList(p.pane ? 'diff' : 'timeline')),
   ];
