@@ -8,7 +8,7 @@ import type Database from 'better-sqlite3';
 import { EXTRACTOR_VERSION, extractFacts, initialState, type ExtractorState, type ExtractResult } from '../facts/extract.js';
 import { TEXT_WINDOW } from '../facts/text.js';
 import type { ExtractContext, Fact, FactMessage } from '../facts/types.js';
-import type { MessageKind, Role } from '../model.js';
+import { messageCore, type MessageCoreRecord } from './reader.js';
 import { StatementCache } from './statements.js';
 
 const PAGE = 1000;
@@ -19,43 +19,7 @@ interface StateRecord {
   state: string;
 }
 
-interface MessageRecord {
-  seq: number;
-  source_id: string;
-  parent_id: string | null;
-  timestamp: number | null;
-  role: string;
-  kind: string;
-  text: string;
-  tool_name: string | null;
-  tool_input: string | null;
-  tool_use_id: string | null;
-  files: string | null;
-  is_error: number;
-  is_sidechain: number;
-  subtype: string | null;
-  data: string | null;
-}
-
-function rowToFactMessage(r: MessageRecord): FactMessage {
-  return {
-    seq: r.seq,
-    sourceId: r.source_id,
-    parentId: r.parent_id,
-    timestamp: r.timestamp,
-    role: r.role as Role,
-    kind: r.kind as MessageKind,
-    text: r.text,
-    toolName: r.tool_name,
-    toolInput: r.tool_input,
-    toolUseId: r.tool_use_id,
-    files: r.files ? (JSON.parse(r.files) as string[]) : [],
-    isError: r.is_error !== 0,
-    isSidechain: r.is_sidechain !== 0,
-    subtype: r.subtype,
-    data: r.data,
-  };
-}
+const rowToFactMessage = (r: MessageCoreRecord): FactMessage => messageCore(r);
 
 /** True when some session's facts are missing or from an older extractor: an index pass should run to refresh them. */
 export function hasStaleFacts(db: Database.Database): boolean {
@@ -123,7 +87,7 @@ export class FactWriter {
     let provisional: Fact[] = [];
     let after = 0;
     for (;;) {
-      const rows = page.all(sessionId, after) as MessageRecord[];
+      const rows = page.all(sessionId, after) as MessageCoreRecord[];
       if (rows.length === 0) break;
       const result = extractFacts(rows.map(rowToFactMessage), state, context);
       this.insertFacts(sessionId, result.facts, false);

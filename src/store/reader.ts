@@ -27,9 +27,8 @@ interface SessionRecord {
   source_gone: number;
 }
 
-interface MessageRecord {
-  id: number;
-  session_id: string;
+/** The columns of a message row that describe the message itself (what the fact extractor reads too). */
+export interface MessageCoreRecord {
   seq: number;
   source_id: string;
   parent_id: string | null;
@@ -45,6 +44,11 @@ interface MessageRecord {
   is_sidechain: number;
   subtype: string | null;
   data: string | null;
+}
+
+interface MessageRecord extends MessageCoreRecord {
+  id: number;
+  session_id: string;
   source_path: string;
   byte_offset: number;
 }
@@ -85,10 +89,9 @@ function rowToSession(r: SessionRecord): SessionRow {
   };
 }
 
-function rowToMessage(r: MessageRecord): MessageRow {
+/** The message's own fields from its row: shared by the reader and the fact extractor's page reads. */
+export function messageCore(r: MessageCoreRecord) {
   return {
-    id: r.id,
-    sessionId: r.session_id,
     seq: r.seq,
     sourceId: r.source_id,
     parentId: r.parent_id,
@@ -104,10 +107,19 @@ function rowToMessage(r: MessageRecord): MessageRow {
     isSidechain: r.is_sidechain !== 0,
     subtype: r.subtype,
     data: r.data,
+  };
+}
+
+function rowToMessage(r: MessageRecord): MessageRow {
+  return {
+    ...messageCore(r),
+    id: r.id,
+    sessionId: r.session_id,
     sourceFile: r.source_path,
     byteOffset: r.byte_offset,
   };
 }
+
 
 /** A message's fields that restore evidence needs (see restore/evidence.ts). */
 export interface EvidenceRow {
