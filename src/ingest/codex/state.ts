@@ -4,7 +4,7 @@
  * item_completed copy) is shown once, whichever copy comes first.
  */
 import type { MessageKind, ParsedMessage, Role } from '../../model.js';
-import { capText } from '../text.js';
+import { capText, makeMessage } from '../text.js';
 
 /** A text recently shown, and which of its copies (response item, event, completed item) have been seen. */
 export interface Echo {
@@ -68,22 +68,15 @@ export interface Line {
 
 export function push(l: Line, fields: Partial<ParsedMessage> & { role: Role; kind: MessageKind; text: string }): void {
   const n = l.out.length;
-  l.out.push({
-    sourceId: n === 0 ? `o${l.offset}` : `o${l.offset}#${n}`,
-    parentId: null,
-    timestamp: l.timestamp,
-    toolName: null,
-    toolInput: null,
-    toolUseId: null,
-    files: [],
-    isError: false,
-    isSidechain: false,
-    subtype: null,
-    data: null,
-    byteOffset: l.offset,
-    ...fields,
-    text: capText(fields.text, l.offset),
-  });
+  l.out.push(
+    makeMessage({
+      sourceId: n === 0 ? `o${l.offset}` : `o${l.offset}#${n}`,
+      timestamp: l.timestamp,
+      byteOffset: l.offset,
+      ...fields,
+      text: capText(fields.text, l.offset),
+    }),
+  );
 }
 
 export function remember(list: string[], id: string, max: number): void {

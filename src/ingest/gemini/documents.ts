@@ -9,7 +9,7 @@ import type { GeminiCheckpointData, ParsedMessage } from '../../model.js';
 import type { IndexWriter, SourceFileState } from '../../store/writer.js';
 import { streamJson, type StreamOutcome } from '../json-stream.js';
 import { countSkip, type IngestStats } from '../stats.js';
-import { isObject, parseTimestamp, promptTitle, str, type Json } from '../text.js';
+import { isObject, makeMessage, parseTimestamp, promptTitle, str, type Json } from '../text.js';
 import { AbandonRead, ingestWholeFile } from '../whole-file.js';
 import { sessionIdOf } from './chat-jsonl.js';
 import { chatSessionKeys, hasChatFile, type GeminiCandidate } from './discover.js';
@@ -115,23 +115,7 @@ export function ingestLogs(writer: IndexWriter, c: GeminiCandidate, stats: Inges
         const messageId = typeof entry.messageId === 'number' || typeof entry.messageId === 'string' ? entry.messageId : `o${offset}`;
         let rows = bySession.get(sessionId);
         if (!rows) bySession.set(sessionId, (rows = []));
-        rows.push({
-          sourceId: `log-${messageId}`,
-          parentId: null,
-          timestamp: parseTimestamp(entry.timestamp),
-          role: 'user',
-          kind: 'prompt',
-          text,
-          toolName: null,
-          toolInput: null,
-          toolUseId: null,
-          files: [],
-          isError: false,
-          isSidechain: false,
-          subtype: null,
-          data: null,
-          byteOffset: offset,
-        });
+        rows.push(makeMessage({ sourceId: `log-${messageId}`, timestamp: parseTimestamp(entry.timestamp), role: 'user', kind: 'prompt', text, byteOffset: offset }));
       },
       oversized: () => countSkip(stats, 'oversized-record'),
     });

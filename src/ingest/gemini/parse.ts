@@ -14,7 +14,7 @@ import {
   type ParsedMessage,
   type Role,
 } from '../../model.js';
-import { binaryPlaceholder, capJson, capText, isObject, num, parseTimestamp, shorten, str, toJson, type Json } from '../text.js';
+import { binaryPlaceholder, capJson, capText, makeMessage, isObject, num, parseTimestamp, shorten, str, toJson, type Json } from '../text.js';
 
 export interface GeminiRecordRows {
   messages: ParsedMessage[];
@@ -30,22 +30,15 @@ interface Ctx {
 }
 
 function push(ctx: Ctx, suffix: string, fields: Partial<ParsedMessage> & { role: Role; kind: MessageKind; text: string }): void {
-  ctx.out.push({
-    sourceId: suffix ? `${ctx.id}#${suffix}` : ctx.id,
-    parentId: null,
-    timestamp: ctx.timestamp,
-    toolName: null,
-    toolInput: null,
-    toolUseId: null,
-    files: [],
-    isError: false,
-    isSidechain: false,
-    subtype: null,
-    data: null,
-    byteOffset: ctx.byteOffset,
-    ...fields,
-    text: capText(fields.text, ctx.byteOffset),
-  });
+  ctx.out.push(
+    makeMessage({
+      sourceId: suffix ? `${ctx.id}#${suffix}` : ctx.id,
+      timestamp: ctx.timestamp,
+      byteOffset: ctx.byteOffset,
+      ...fields,
+      text: capText(fields.text, ctx.byteOffset),
+    }),
+  );
 }
 
 /** A `PartListUnion` (string, one Part, or Parts) → visible text and thought text. */
