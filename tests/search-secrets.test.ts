@@ -48,3 +48,19 @@ it('masks snippets and drops hits that matched only inside a secret', () => {
   // n/N inside a session is filtered by the timeline (see ui tests); the raw seqs are what the index says.
   expect(hitsInSession(db, 'a', 'deploy')).toEqual([1, 2]);
 });
+
+it('masks secrets in sessions and show, plain and JSON (the shapes stay the same)', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const path = await import('node:path');
+  store = makeStore([{ id: 'sess-with-secret', title: `deploy with ${TOKEN}`, messages: [parsedMessage(1, { text: `export GITHUB_TOKEN=${TOKEN}` })] }]);
+  const cli = path.resolve(__dirname, '../dist/cli.js');
+  const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args, '--db', store!.dbPath], { encoding: 'utf8' });
+  for (const args of [['show', 'sess-with'], ['show', 'sess-with', '--json'], ['sessions'], ['sessions', '--json']]) {
+    const r = run(...args);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout, args.join(' ')).not.toContain(TOKEN);
+    expect(r.stdout, args.join(' ')).toContain('‹github-pat›');
+  }
+  const doc = JSON.parse(run('show', 'sess-with', '--json').stdout);
+  expect(doc.messages[0].text).toBe('export GITHUB_TOKEN=‹github-pat›');
+});

@@ -1,4 +1,8 @@
-/** The JSON shapes of the CLI contract, and the plain-text forms beside them. */
+/**
+ * The JSON shapes of the CLI contract, and the plain-text forms beside them. What a session says is masked here,
+ * like everywhere mantra-tui shows text: secrets come out as `‹kind›` (export --no-redact is the one way around).
+ */
+import { redactText } from '../redact/mask.js';
 import type { MessageRow, SessionRow } from '../store/rows.js';
 import type { IngestStats } from '../ingest/stats.js';
 import { totalSkipped } from '../ingest/stats.js';
@@ -10,13 +14,13 @@ export function sessionJson(s: SessionRow) {
     id: s.id,
     agent: s.agent,
     project: s.project,
-    title: s.title,
+    title: s.title === null ? null : redactText(s.title),
     gitBranch: s.gitBranch,
     startedAt: iso(s.startedAt),
     updatedAt: iso(s.updatedAt),
     messageCount: s.messageCount,
     parentId: s.parentId,
-    summary: s.summary,
+    summary: s.summary === null ? null : redactText(s.summary),
   };
 }
 
@@ -27,7 +31,7 @@ export function messageJson(m: MessageRow) {
     role: m.role,
     kind: m.kind,
     timestamp: iso(m.timestamp),
-    text: m.text,
+    text: redactText(m.text),
     toolName: m.toolName,
     files: m.files,
     isError: m.isError,
@@ -57,5 +61,5 @@ export function indexSummary(stats: IngestStats, totals: { sessions: number; mes
 
 export function plainMessage(m: MessageRow): string {
   const head = [`#${m.seq}`, iso(m.timestamp) ?? '-', m.kind, m.toolName ?? ''].filter(Boolean).join('  ');
-  return `${head}${m.isError ? '  [error]' : ''}\n${m.text}\n`;
+  return `${head}${m.isError ? '  [error]' : ''}\n${redactText(m.text)}\n`;
 }

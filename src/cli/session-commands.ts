@@ -6,6 +6,7 @@ import { closeDatabase, openDatabase } from '../store/db.js';
 import { IndexWriter } from '../store/writer.js';
 import type { CliOptions } from './args.js';
 import { resolveSession, withReader, writeOut } from './common.js';
+import { redactText } from '../redact/mask.js';
 import { indexSummary, messageJson, plainMessage, sessionJson } from './output.js';
 
 /** One ingest pass in this process (no worker: nothing else is drawing). */
@@ -35,7 +36,7 @@ export function listSessions(dbPath: string, opts: CliOptions): void {
     if (rows.length === 0) return writeOut('no sessions');
     for (const s of rows) {
       const when = s.updatedAt ? new Date(s.updatedAt).toISOString().slice(0, 16).replace('T', ' ') : '—';
-      writeOut(`${s.id}  ${s.agent}  ${when}  ${String(s.messageCount).padStart(5)}  ${s.project ?? '-'}  ${s.title ?? s.summary ?? ''}`);
+      writeOut(`${s.id}  ${s.agent}  ${when}  ${String(s.messageCount).padStart(5)}  ${s.project ?? '-'}  ${redactText(s.title ?? s.summary ?? '')}`);
     }
   });
 }
@@ -54,7 +55,7 @@ export function showSession(dbPath: string, ref: string, json: boolean): void {
       process.stdout.write(']}\n');
       return;
     }
-    writeOut(`${session.id}  ${session.agent}  ${session.project ?? ''}\n${session.title ?? ''}\n`);
+    writeOut(`${session.id}  ${session.agent}  ${session.project ?? ''}\n${redactText(session.title ?? '')}\n`);
     for (const m of reader.iterateMessages(session.id)) process.stdout.write(plainMessage(m) + '\n');
   });
 }
