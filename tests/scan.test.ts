@@ -89,6 +89,21 @@ describe('catching up the index', () => {
   });
 });
 
+describe('pending messages', () => {
+  it('come newest first, and a batch can start below the last one', () => {
+    store = makeStore([{ id: 's', messages: Array.from({ length: 7 }, (_, i) => parsedMessage(i + 1)) }]);
+    const secretStore = new SecretStore(store.db);
+    const ids = secretStore.pending(DETECTOR_VERSION, 100).map((m) => m.id);
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+    expect(secretStore.pending(DETECTOR_VERSION, 3).map((m) => m.id)).toEqual(ids.slice(0, 3));
+    expect(secretStore.pending(DETECTOR_VERSION, 3, ids[2]).map((m) => m.id)).toEqual(ids.slice(3, 6));
+    expect(secretStore.pending(DETECTOR_VERSION, 3, ids[6])).toEqual([]);
+    // Scanned messages are not pending, below or above the key.
+    secretStore.save([{ id: ids[4], spans: { text: [], tool_input: [], data: [] } }], DETECTOR_VERSION);
+    expect(secretStore.pending(DETECTOR_VERSION, 10, ids[2]).map((m) => m.id)).toEqual([ids[3], ids[5], ids[6]]);
+  });
+});
+
 describe('the report', () => {
   const sessionRow = (id: string, over: Partial<SessionRow> = {}): SessionRow => ({
     id, agent: 'codex', parentId: null, project: '/p', title: null, summary: null, gitBranch: null, startedAt: null, updatedAt: null,

@@ -17,19 +17,19 @@ import { truncate, visibleControls } from './text.js';
 const SCAN_BATCH = 100;
 
 /**
- * Scans every message not yet scanned with `version`, in batches; returns how many it scanned. `progress` hears
- * (scanned so far, total to scan) after each batch. Stops if a batch makes no progress (another process keeps
- * resetting the same messages) rather than loop forever.
+ * Scans every message not yet scanned with `version`, newest first, in batches; returns how many it scanned.
+ * `progress` hears (scanned so far, total to scan) after each batch. One descending pass: each batch starts below the
+ * last, so the pass is linear in the index, and messages that arrive meanwhile are left to the next scan.
  */
 export function catchUpSecretScan(store: SecretStore, version = DETECTOR_VERSION, progress?: (done: number, todo: number) => void): number {
   const { scanned, total } = store.progress(version);
   const todo = total - scanned;
   let done = 0;
-  let lastFirst: number | null = null;
+  let before: number | undefined;
   for (;;) {
-    const batch = store.pending(version, SCAN_BATCH);
-    if (batch.length === 0 || batch[0].id === lastFirst) break;
-    lastFirst = batch[0].id;
+    const batch = store.pending(version, SCAN_BATCH, before);
+    if (batch.length === 0) break;
+    before = batch[batch.length - 1].id;
     store.save(detectMessages(batch), version);
     done += batch.length;
     progress?.(done, Math.max(todo, done));
