@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import { TmuxPane } from '../src/bench/tmux.js';
 import { parseArgs } from '../src/cli/args.js';
-import { confirmUnmasked, NO_REDACT_QUESTION, runExport, type ExportIO } from '../src/cli/export-commands.js';
+import { confirmUnmasked, NO_REDACT_QUESTION, privateFileSink, runExport, type ExportIO } from '../src/cli/export-commands.js';
 import { ClaudeSessionWriter } from '../src/demo/claude-session.js';
 import { buildDemo, type DemoLayout } from '../src/demo/demo.js';
 import { detectSecrets } from '../src/redact/detect.js';
@@ -131,6 +131,9 @@ describe('mantra-tui export', () => {
     expect(['exact', 'reconstructed']).toContain(limits.label);
     expect(limits.patch).toContain('+# Limits\n');
 
+    // The session object has the fields `show --json` gives it, in the same order.
+    expect(Object.keys(doc.session)).toEqual(Object.keys(JSON.parse(cli(['show', id, '--db', db, '--json']).out).session));
+
     const window = JSON.parse(cli(['export', id, '--db', db, '--format', 'json', '--from', '5', '--to', '9']).out);
     expect(window).toMatchObject({ from: 5, to: 9 });
     expect(window.messages.map((m: { seq: number }) => m.seq)).toEqual([5, 6, 7, 8, 9]);
@@ -170,6 +173,16 @@ describe('mantra-tui export', () => {
     const missingDir = cli(['export', SEEDED, '--db', db, '--out', path.join(dir, 'no', 'such', 'dir.md')]);
     expect(missingDir.code).toBe(1);
     expect(missingDir.err).toMatch(/cannot create .*: its directory does not exist/);
+  });
+
+  it('removes the file of an export that failed half way', () => {
+    const file = path.join(dir, 'half.md');
+    const sink = privateFileSink(file);
+    sink.write('x'.repeat(200_000));
+    expect(fs.statSync(file).size).toBeGreaterThan(0);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    sink.abort();
+    expect(fs.existsSync(file)).toBe(false);
   });
 
   it('refuses --no-redact without a terminal: exit 1, one line, nothing written', () => {

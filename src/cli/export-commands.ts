@@ -71,7 +71,10 @@ export function exportTerminalIO(): ExportIO {
           resolve(answer);
         });
         rl.on('close', () => {
-          if (!answered) resolve(null);
+          if (answered) return;
+          // Ctrl-C or Ctrl-D: end the question's line before the refusal is printed.
+          process.stderr.write('\n');
+          resolve(null);
         });
       }),
     progress: interactive ? (line) => process.stderr.write(`\r\u001b[K${line}`) : undefined,
@@ -150,7 +153,11 @@ export function privateFileSink(file: string): Sink {
     const buf = Buffer.from(pending.join(''), 'utf8');
     pending = [];
     size = 0;
-    for (let off = 0; off < buf.length; ) off += fs.writeSync(fd, buf, off);
+    try {
+      for (let off = 0; off < buf.length; ) off += fs.writeSync(fd, buf, off);
+    } catch (err) {
+      throw new RuntimeError(`could not write ${file}: ${(err as Error).message}`);
+    }
   };
   return {
     write(chunk) {
@@ -160,15 +167,20 @@ export function privateFileSink(file: string): Sink {
     },
     close() {
       flush();
-      fs.fsyncSync(fd);
+      try {
+        fs.fsyncSync(fd);
+      } catch (err) {
+        throw new RuntimeError(`could not write ${file}: ${(err as Error).message}`);
+      }
       fs.closeSync(fd);
     },
     abort() {
       try {
         fs.closeSync(fd);
-      } finally {
-        fs.rmSync(file, { force: true });
+      } catch {
+        // already closed: the file is removed all the same
       }
+      fs.rmSync(file, { force: true });
     },
   };
 }
