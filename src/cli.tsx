@@ -6,7 +6,6 @@ import { indexNow, listSessions, showSession } from './cli/session-commands.js';
 import { openTui } from './cli/tui-command.js';
 import { runDiff, runRestore, runRestores, runUndo, terminalIO, type CommandContext } from './cli/restore-commands.js';
 import { runFacts, runSearch } from './cli/search-commands.js';
-import { exportTerminalIO, runExport, runScan } from './cli/export-commands.js';
 import { indexWatch } from './cli/watch-command.js';
 import { dataDir, resolveDbPath } from './paths.js';
 import { redactCommand } from './redact/filter.js';
@@ -63,10 +62,14 @@ async function main(argv: string[]): Promise<number> {
         return await runUndo(restoreContext(dbPath), opts);
       case 'restores':
         return await runRestores(restoreContext(dbPath), opts);
-      case 'export':
+      case 'export': {
+        const { runExport, exportTerminalIO } = await import('./cli/export-commands.js');
         return await runExport({ dbPath, dataDir: dataDir(), io: exportTerminalIO() }, opts);
-      case 'scan':
+      }
+      case 'scan': {
+        const { runScan, exportTerminalIO } = await import('./cli/export-commands.js');
         return await runScan({ dbPath, io: exportTerminalIO() }, opts);
+      }
       case 'redact':
         await redactCommand(opts.positionals[0], { jsonl: opts.jsonl === true }).catch((err: NodeJS.ErrnoException) => {
           throw new RuntimeError(err.code === 'ENOENT' ? `no such file: ${opts.positionals[0]}` : err.message);
