@@ -70,6 +70,14 @@ async function main(argv: string[]): Promise<number> {
         const { runRestores, ctx } = await restoreCommands(dbPath);
         return await runRestores(ctx, opts);
       }
+      case 'export': {
+        const { runExport, exportTerminalIO } = await import('./cli/export-commands.js');
+        return await runExport({ dbPath, dataDir: dataDir(), io: exportTerminalIO() }, opts);
+      }
+      case 'scan': {
+        const { runScan, exportTerminalIO } = await import('./cli/export-commands.js');
+        return await runScan({ dbPath, io: exportTerminalIO() }, opts);
+      }
       case 'redact': {
         const { redactCommand } = await import('./redact/filter.js');
         await redactCommand(opts.positionals[0], { jsonl: opts.jsonl === true }).catch((err: NodeJS.ErrnoException) => {

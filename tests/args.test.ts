@@ -36,8 +36,27 @@ describe('parseArgs', () => {
     [['undo'], { command: 'undo', positionals: [] }],
     [['undo', '4', '--yes'], { command: 'undo', positionals: ['4'], yes: true }],
     [['restores', '--json'], { command: 'restores', json: true }],
+    [['export', 'abc'], { command: 'export', positionals: ['abc'], format: 'md', noRedact: false }],
+    [['export', 'abc', '--from', '3', '--to=9', '--format', 'html'], { command: 'export', from: 3, to: 9, format: 'html' }],
+    [['export', 'abc', '--from', '5'], { command: 'export', from: 5 }],
+    [['export', 'abc', '--from', '4', '--to', '4'], { command: 'export', from: 4, to: 4 }],
+    [['export', 'abc', '--out', 'x.html'], { command: 'export', out: 'x.html', format: 'html' }],
+    [['export', 'abc', '--out', 'x.JSON'], { command: 'export', out: 'x.JSON', format: 'json' }],
+    [['export', 'abc', '--out', 'x.txt'], { command: 'export', out: 'x.txt', format: 'md' }],
+    [['export', 'abc', '--out', 'x.html', '--format', 'md'], { command: 'export', format: 'md' }],
+    [['export', 'abc', '--no-redact', '--format=json'], { command: 'export', noRedact: true, format: 'json' }],
+    [['show', 'abc'], { command: 'show', noRedact: false }],
+    [['scan'], { command: 'scan', json: false }],
+    [['scan', '--json', '--db', '/tmp/i.db'], { command: 'scan', json: true, db: '/tmp/i.db' }],
   ])('accepts %j', (argv, expected) => {
     expect(parseArgs(argv)).toMatchObject(expected);
+  });
+
+  it('leaves the export window and format unset where they were not asked for', () => {
+    const all = parseArgs(['export', 'abc']);
+    expect([all.from, all.to, all.out]).toEqual([undefined, undefined, undefined]);
+    expect(parseArgs(['export', 'abc', '--from', '5']).to).toBeUndefined();
+    expect(parseArgs(['show', 'abc']).format).toBeUndefined();
   });
 
   it.each([
@@ -79,6 +98,22 @@ describe('parseArgs', () => {
     [['facts', 'a', '--kind', 'decision'], /does not apply to "facts"/],
     [['sessions', '--limit', '3'], /does not apply to "sessions"/],
     [['--', '--json'], /unknown command "--json"/],
+    [['export'], /export needs exactly one SESSION/],
+    [['export', 'a', 'b'], /export needs exactly one SESSION/],
+    [['export', 'a', '--format', 'pdf'], /unknown format "pdf" \(expected one of: md, html, json\)/],
+    [['export', 'a', '--from', '0'], /--from needs a message number/],
+    [['export', 'a', '--to', '-1'], /--to needs a value|--to needs a message number/],
+    [['export', 'a', '--to', 'x'], /--to needs a message number/],
+    [['export', 'a', '--from', '1.5'], /--from needs a message number/],
+    [['export', 'a', '--from', '9', '--to', '3'], /--from 9 comes after --to 3/],
+    [['export', 'a', '--out'], /--out needs a value/],
+    [['export', 'a', '--json'], /--json does not apply to "export"/],
+    [['export', 'a', '--no-redact=yes'], /--no-redact takes no value/],
+    [['show', 'a', '--no-redact'], /--no-redact does not apply to "show"/],
+    [['diff', 'a', '1', '--from', '1'], /--from does not apply to "diff"/],
+    [['scan', 'x'], /unexpected argument "x"/],
+    [['scan', '--out', 'f'], /--out does not apply to "scan"/],
+    [['scan', '--no-redact'], /--no-redact does not apply to "scan"/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(UsageError);
     expect(() => parseArgs(argv)).toThrow(message);

@@ -85,8 +85,8 @@ describe('mantra-tui diff', () => {
       seq: 1,
       against: 'now',
       files: [
-        { path: 'LIMITS.md', label: 'reconstructed', reason: null, status: 'added', additions: 1, deletions: 0, patch: '--- /dev/null\n+++ bLIMITS.md\n@@ -0,0 +1,1 @@\n+# Limits\n' },
-        { path: 'src/cart.ts', label: 'reconstructed', reason: null, status: 'modified', additions: 1, deletions: 1, patch: '--- asrc/cart.ts\n+++ bsrc/cart.ts\n@@ -1,1 +1,1 @@\n-export const MAX = 0;\n+export const MAX = 99;\n' },
+        { path: 'LIMITS.md', label: 'reconstructed', reason: null, status: 'added', additions: 1, deletions: 0, patch: '--- /dev/null\n+++ b/LIMITS.md\n@@ -0,0 +1,1 @@\n+# Limits\n' },
+        { path: 'src/cart.ts', label: 'reconstructed', reason: null, status: 'modified', additions: 1, deletions: 1, patch: '--- a/src/cart.ts\n+++ b/src/cart.ts\n@@ -1,1 +1,1 @@\n-export const MAX = 0;\n+export const MAX = 99;\n' },
       ],
     });
   });

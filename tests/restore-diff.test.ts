@@ -66,9 +66,9 @@ describe('file diffs', () => {
   });
 
   it.each<[string, string | null, string | null, string]>([
-    ['added', null, 'new\n', '--- /dev/null\n+++ bf.txt\n@@ -0,0 +1,1 @@\n+new\n'],
-    ['deleted', 'old\n', null, '--- af.txt\n+++ /dev/null\n@@ -1,1 +0,0 @@\n-old\n'],
-    ['modified', 'a\nb', 'a\nb\n', '--- af.txt\n+++ bf.txt\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+b\n'],
+    ['added', null, 'new\n', '--- /dev/null\n+++ b/f.txt\n@@ -0,0 +1,1 @@\n+new\n'],
+    ['deleted', 'old\n', null, '--- a/f.txt\n+++ /dev/null\n@@ -1,1 +0,0 @@\n-old\n'],
+    ['modified', 'a\nb', 'a\nb\n', '--- a/f.txt\n+++ b/f.txt\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+b\n'],
   ])('%s', (status, before, after, patch) => {
     const f = diffFile('f.txt', text(before), text(after))!;
     expect(f.status).toBe(status);
@@ -109,6 +109,6 @@ describe('file diffs', () => {
     ]);
     expect(view.files[1].hunks).toEqual([]);
     expect(view.files[2]).toMatchObject({ additions: 1, deletions: 1 });
-    expect(unifiedPatch(view.files[2])).toMatch(/^--- asrc\/a\.ts\n\+\+\+ bsrc\/b\.ts\n/);
+    expect(unifiedPatch(view.files[2])).toMatch(/^--- a\/src\/a\.ts\n\+\+\+ b\/src\/b\.ts\n/);
   });
 });

@@ -1,8 +1,9 @@
 /** Command-line parsing: pure, so every accepted and refused form is a table test. */
 import { AGENTS, type Agent } from '../model.js';
 import { SEARCH_KINDS, type SearchKind } from '../search/types.js';
+import { EXPORT_FORMATS, formatForPath, type ExportFormat } from '../export/types.js';
 
-export type Command = 'tui' | 'index' | 'sessions' | 'show' | 'search' | 'facts' | 'diff' | 'restore' | 'undo' | 'restores' | 'redact';
+export type Command = 'tui' | 'index' | 'sessions' | 'show' | 'search' | 'facts' | 'diff' | 'restore' | 'undo' | 'restores' | 'redact' | 'export' | 'scan';
 
 export interface CliOptions {
   command: Command;
@@ -39,14 +40,24 @@ export interface CliOptions {
   yes: boolean;
   /** `redact --jsonl`: `{"id","text"}` lines in, `{"id","spans"}` lines out. */
   jsonl?: boolean;
+  /** `export --from`: the first message exported (seq). */
+  from?: number;
+  /** `export --to`: the last message exported (seq). */
+  to?: number;
+  /** `export --format`; when not given, from the --out file's extension, else md. Set for `export` only. */
+  format?: ExportFormat;
+  /** `export --out FILE`: written with mode 0600, never over an existing file. */
+  out?: string;
+  /** `export --no-redact`: secrets as recorded (asks for the session id on a terminal first). */
+  noRedact: boolean;
 }
 
 export class UsageError extends Error {}
 
-const COMMANDS: readonly Command[] = ['index', 'sessions', 'show', 'search', 'facts', 'diff', 'restore', 'undo', 'restores', 'redact'];
-const VALUE_FLAGS = new Set(['--db', '--claude-dir', '--codex-dir', '--gemini-dir', '--cursor-dir', '--cursor-cli-dir', '--antigravity-dir', '--agent', '--project', '--kind', '--limit', '--against', '--worktree']);
+const COMMANDS: readonly Command[] = ['index', 'sessions', 'show', 'search', 'facts', 'diff', 'restore', 'undo', 'restores', 'redact', 'export', 'scan'];
+const VALUE_FLAGS = new Set(['--db', '--claude-dir', '--codex-dir', '--gemini-dir', '--cursor-dir', '--cursor-cli-dir', '--antigravity-dir', '--agent', '--project', '--kind', '--limit', '--against', '--worktree', '--from', '--to', '--format', '--out']);
 export const MAX_SEARCH_LIMIT = 1000;
-const BOOLEAN_FLAGS = new Set(['--demo', '--json', '--watch', '--help', '-h', '--version', '-V', '--in-place', '--yes', '-y', '--jsonl']);
+const BOOLEAN_FLAGS = new Set(['--demo', '--json', '--watch', '--help', '-h', '--version', '-V', '--in-place', '--yes', '-y', '--jsonl', '--no-redact']);
 
 /** Which flags each command accepts; global flags (--db, the --<agent>-dir roots, --help) are accepted everywhere. */
 const ALLOWED: Record<Command, readonly string[]> = {
@@ -61,12 +72,14 @@ const ALLOWED: Record<Command, readonly string[]> = {
   redact: ['--jsonl'],
   search: ['--json', '--kind', '--project', '--agent', '--limit'],
   facts: ['--json'],
+  export: ['--from', '--to', '--format', '--out', '--no-redact'],
+  scan: ['--json'],
 };
 const GLOBAL = ['--db', '--claude-dir', '--codex-dir', '--gemini-dir', '--cursor-dir', '--cursor-cli-dir', '--antigravity-dir', '--help', '-h', '--version', '-V'];
 
 export function parseArgs(argv: readonly string[]): CliOptions {
   const opts: CliOptions = {
-    command: 'tui', positionals: [], demo: false, json: false, watch: false, help: false, version: false, against: 'prev', inPlace: false, yes: false,
+    command: 'tui', positionals: [], demo: false, json: false, watch: false, help: false, version: false, against: 'prev', inPlace: false, yes: false, noRedact: false,
   };
   const seen: string[] = [];
   let commandSet = false;
@@ -104,6 +117,17 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       else if (arg === '--antigravity-dir') opts.antigravityDir = value;
       else if (arg === '--project') opts.project = value;
       else if (arg === '--worktree') opts.worktree = value;
+      else if (arg === '--out') opts.out = value;
+      else if (arg === '--from' || arg === '--to') {
+        if (!isCount(value)) throw new UsageError(`${arg} needs a message number (1, 2, …), not "${value}"`);
+        if (arg === '--from') opts.from = Number(value);
+        else opts.to = Number(value);
+      } else if (arg === '--format') {
+        if (!(EXPORT_FORMATS as readonly string[]).includes(value)) {
+          throw new UsageError(`unknown format "${value}" (expected one of: ${EXPORT_FORMATS.join(', ')})`);
+        }
+        opts.format = value as ExportFormat;
+      }
       else if (arg === '--against') {
         if (value !== 'prev' && value !== 'now') throw new UsageError(`--against takes "prev" or "now", not "${value}"`);
         opts.against = value;
@@ -136,6 +160,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       else if (arg === '--in-place') opts.inPlace = true;
       else if (arg === '--jsonl') opts.jsonl = true;
       else if (arg === '--yes' || arg === '-y') opts.yes = true;
+      else if (arg === '--no-redact') opts.noRedact = true;
       else opts.version = true;
       continue;
     }
@@ -156,6 +181,8 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   }
   checkPositionals(opts);
   if (opts.worktree !== undefined && opts.inPlace) throw new UsageError('--worktree and --in-place are two different modes: give one');
+  if (opts.from !== undefined && opts.to !== undefined && opts.from > opts.to) throw new UsageError(`--from ${opts.from} comes after --to ${opts.to}`);
+  if (opts.command === 'export') opts.format ??= (opts.out !== undefined ? formatForPath(opts.out) : null) ?? 'md';
   return opts;
 }
 
@@ -166,6 +193,7 @@ function checkPositionals(opts: CliOptions): void {
   switch (opts.command) {
     case 'show':
     case 'facts':
+    case 'export':
       if (p.length !== 1) throw new UsageError(`${opts.command} needs exactly one SESSION (an id or a unique prefix)`);
       return;
     case 'search':
@@ -214,6 +242,12 @@ Usage:
                                            search messages, facts and titles; typos are tolerated in facts
                                            and titles. QUERY: words (all must match), "a phrase", prefix*
   mantra-tui facts SESSION [--json]        the decisions, dead ends, status and key files of a session
+  mantra-tui export SESSION [--from SEQ] [--to SEQ] [--format md|html|json] [--out FILE] [--no-redact]
+                                           a session as a readable document: prompts and replies, tool calls
+                                           and results folded, the code each message changed; every text is
+                                           scanned again and its secrets masked as ‹kind›
+  mantra-tui scan [--json]                 count the secrets in the index by session and kind (never the
+                                           values); exit code 3 when any are found
 
 Options:
   --db PATH          index file (default $MANTRA_DB, else $XDG_DATA_HOME/mantra-tui/index.db)
@@ -235,8 +269,14 @@ Options:
   --worktree DIR     restore into a new worktree at DIR (default: under the data directory)
   --in-place         restore into the working tree itself (backed up first; undo with "mantra-tui undo")
   -y, --yes          do not ask for confirmation (required for restore and undo without a terminal)
+  --from SEQ, --to SEQ
+                     export only messages SEQ to SEQ (default: all)
+  --format FMT       export as md (default), html (one self-contained file, no scripts) or json;
+                     when not given, taken from the --out file's extension
+  --out FILE         write the export to FILE (mode 0600; an existing FILE is never overwritten)
+  --no-redact        export secrets unmasked: only on a terminal, after typing the session id again
   --                 ends options: mantra-tui search -- -x
   -h, --help         this help
   -V, --version      print the version
 
-Exit codes: 0 ok, 1 runtime error, 2 bad usage.`;
+Exit codes: 0 ok, 1 runtime error, 2 bad usage, 3 scan found secrets.`;

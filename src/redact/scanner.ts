@@ -44,6 +44,7 @@ export class RedactionScanner {
       this.again = true;
       return this.running;
     }
+    this.again = false;
     this.running = this.loop().finally(() => (this.running = null));
     return this.running;
   }
@@ -57,10 +58,15 @@ export class RedactionScanner {
     do {
       this.again = false;
       let reported = false;
+      // Each batch starts below the last one (ids descend): a first scan of a large index reads every message once,
+      // instead of walking past the scanned ones again for every batch. What arrives meanwhile has higher ids: it
+      // is picked up by the next round (`again`).
+      let before: number | undefined;
       for (;;) {
         if (this.closed) return;
-        const batch = this.store.pending(this.version, BATCH);
+        const batch = this.store.pending(this.version, BATCH, before);
         if (batch.length === 0) break;
+        before = batch[batch.length - 1].id;
         const results = await this.detect(batch);
         if (this.closed) return;
         this.store.save(results, this.version);

@@ -242,10 +242,13 @@ export function buildDiffView(pairs: readonly DiffPair[], options: DiffOptions =
   return { files: out };
 }
 
-/** A file's diff as unified-diff text (`git diff` style, paths as given). */
+/** `a/src/cart.ts`: a path under git's side prefix, whether it was given relative or absolute. */
+const side = (prefix: 'a' | 'b', p: string) => `${prefix}/${p.replace(/^\/+/, '')}`;
+
+/** A file's diff as unified-diff text (`git diff` style: `a/` and `b/` before the paths, as `git apply` reads). */
 export function unifiedPatch(f: DiffFile): string {
-  const oldName = f.status === 'added' ? '/dev/null' : `a${f.from ?? f.path}`;
-  const newName = f.status === 'deleted' ? '/dev/null' : `b${f.path}`;
+  const oldName = f.status === 'added' ? '/dev/null' : side('a', f.from ?? f.path);
+  const newName = f.status === 'deleted' ? '/dev/null' : side('b', f.path);
   if (f.hunks.length === 0) return f.summary ? `# ${f.path}: ${f.summary}\n` : '';
   const out = [`--- ${oldName}`, `+++ ${newName}`];
   for (const h of f.hunks) {

@@ -34,8 +34,18 @@ export class SecretStore {
     this.statements = new StatementCache(db);
   }
 
-  /** Messages not scanned with `version`, newest first (what the user is most likely to look at). */
-  pending(version: number, limit: number): MessageToScan[] {
+  /**
+   * Messages not scanned with `version`, newest first (what the user is most likely to look at). A pass over many
+   * batches gives the last id it got as `beforeId`: the next batch then starts below it instead of walking again past
+   * every message already scanned (which made a full pass quadratic).
+   */
+  pending(version: number, limit: number, beforeId?: number): MessageToScan[] {
+    if (beforeId !== undefined) {
+      return this.statements
+        .get(`SELECT id, text, tool_input AS toolInput, data FROM message
+              WHERE (secrets_version IS NULL OR secrets_version < @version) AND id < @beforeId ORDER BY id DESC LIMIT @limit`)
+        .all({ version, limit, beforeId }) as MessageToScan[];
+    }
     return this.statements
       .get(`SELECT id, text, tool_input AS toolInput, data FROM message
             WHERE secrets_version IS NULL OR secrets_version < @version ORDER BY id DESC LIMIT @limit`)
