@@ -2,6 +2,7 @@
 /** mantra-tui entry: argument parsing and dispatch. Each command lives in its own module under src/cli/. */
 import { parseArgs, USAGE, UsageError } from './cli/args.js';
 import { resolveRoots, RuntimeError, writeOut } from './cli/common.js';
+import { runDoctor } from './cli/doctor-command.js';
 import { indexNow, listSessions, showSession } from './cli/session-commands.js';
 import { openTui } from './cli/tui-command.js';
 import { runDiff, runRestore, runRestores, runUndo, terminalIO, type CommandContext } from './cli/restore-commands.js';
@@ -62,6 +63,9 @@ async function main(argv: string[]): Promise<number> {
         return await runUndo(restoreContext(dbPath), opts);
       case 'restores':
         return await runRestores(restoreContext(dbPath), opts);
+      case 'doctor':
+        runDoctor({ dbPath, flags: opts, json: opts.json, write: writeOut, progress: process.stderr });
+        break;
       case 'redact':
         await redactCommand(opts.positionals[0], { jsonl: opts.jsonl === true }).catch((err: NodeJS.ErrnoException) => {
           throw new RuntimeError(err.code === 'ENOENT' ? `no such file: ${opts.positionals[0]}` : err.message);

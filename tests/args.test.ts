@@ -36,6 +36,8 @@ describe('parseArgs', () => {
     [['undo'], { command: 'undo', positionals: [] }],
     [['undo', '4', '--yes'], { command: 'undo', positionals: ['4'], yes: true }],
     [['restores', '--json'], { command: 'restores', json: true }],
+    [['doctor'], { command: 'doctor', json: false, positionals: [] }],
+    [['doctor', '--json', '--codex-dir', '/x', '--db=/i.db'], { command: 'doctor', json: true, codexDir: '/x', db: '/i.db' }],
   ])('accepts %j', (argv, expected) => {
     expect(parseArgs(argv)).toMatchObject(expected);
   });
@@ -48,6 +50,9 @@ describe('parseArgs', () => {
     [['show', 'a', 'b'], /exactly one SESSION/],
     [['index', 'extra'], /unexpected argument "extra"/],
     [['index', '--agent', 'claude'], /does not apply to "index"/],
+    [['doctor', 'claude'], /unexpected argument "claude"/],
+    [['doctor', '--watch'], /does not apply to "doctor"/],
+    [['doctor', '--agent', 'codex'], /does not apply to "doctor"/],
     [['--json'], /does not apply to the TUI/],
     [['--db'], /needs a value/],
     [['index', '--codex-dir'], /--codex-dir needs a value/],

@@ -2,7 +2,7 @@
 import { AGENTS, type Agent } from '../model.js';
 import { SEARCH_KINDS, type SearchKind } from '../search/types.js';
 
-export type Command = 'tui' | 'index' | 'sessions' | 'show' | 'search' | 'facts' | 'diff' | 'restore' | 'undo' | 'restores' | 'redact';
+export type Command = 'tui' | 'index' | 'sessions' | 'show' | 'search' | 'facts' | 'diff' | 'restore' | 'undo' | 'restores' | 'redact' | 'doctor';
 
 export interface CliOptions {
   command: Command;
@@ -43,7 +43,7 @@ export interface CliOptions {
 
 export class UsageError extends Error {}
 
-const COMMANDS: readonly Command[] = ['index', 'sessions', 'show', 'search', 'facts', 'diff', 'restore', 'undo', 'restores', 'redact'];
+const COMMANDS: readonly Command[] = ['index', 'sessions', 'show', 'search', 'facts', 'diff', 'restore', 'undo', 'restores', 'redact', 'doctor'];
 const VALUE_FLAGS = new Set(['--db', '--claude-dir', '--codex-dir', '--gemini-dir', '--cursor-dir', '--cursor-cli-dir', '--antigravity-dir', '--agent', '--project', '--kind', '--limit', '--against', '--worktree']);
 export const MAX_SEARCH_LIMIT = 1000;
 const BOOLEAN_FLAGS = new Set(['--demo', '--json', '--watch', '--help', '-h', '--version', '-V', '--in-place', '--yes', '-y', '--jsonl']);
@@ -61,6 +61,7 @@ const ALLOWED: Record<Command, readonly string[]> = {
   redact: ['--jsonl'],
   search: ['--json', '--kind', '--project', '--agent', '--limit'],
   facts: ['--json'],
+  doctor: ['--json'],
 };
 const GLOBAL = ['--db', '--claude-dir', '--codex-dir', '--gemini-dir', '--cursor-dir', '--cursor-cli-dir', '--antigravity-dir', '--help', '-h', '--version', '-V'];
 
@@ -214,6 +215,9 @@ Usage:
                                            search messages, facts and titles; typos are tolerated in facts
                                            and titles. QUERY: words (all must match), "a phrase", prefix*
   mantra-tui facts SESSION [--json]        the decisions, dead ends, status and key files of a session
+  mantra-tui doctor [--json]               where each assistant's sessions are looked for and why there, what
+                                           was found, read, skipped (and why) and what is unreadable; what
+                                           the index holds. A dry run: the index is not changed
 
 Options:
   --db PATH          index file (default $MANTRA_DB, else $XDG_DATA_HOME/mantra-tui/index.db)
