@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeIndex, encodeTree, GitDir, objectId } from '../src/demo/git-objects.js';
+import { diffStat, grepLines } from '../src/demo/tool-output.js';
 import { gitEnvAt, writeFiles } from './helpers/git-repo.js';
 
 let dir: string;
@@ -96,5 +97,25 @@ describe('demo git writer', () => {
     // 12-byte header; per entry 62 bytes, the name and 1 to 8 NULs up to a multiple of 8 ("abc": 72, "b": 64); the checksum.
     expect(index.length).toBe(12 + 72 + 64 + 20);
     expect(index.subarray(12 + 62, 12 + 65).toString('latin1')).toBe('abc');
+  });
+});
+
+describe('demo tool output', () => {
+  it('prints git diff --stat as git does for the same changes', () => {
+    const root = path.join(dir, 'stat');
+    const before = { 'src/cart.ts': 'a\nb\nc\nd\ne\nf\ng\nh\n', 'src/cart.test.ts': 'x\ny\n' };
+    const after = { 'src/cart.ts': 'a\nB\nc\nd\ne\nf\ng\nh\ni\n', 'src/cart.test.ts': 'x\nz\nw\n' };
+    writeFiles(root, before);
+    git(root, ['init', '-q', '-b', 'main']);
+    git(root, ['add', '-A']);
+    git(root, ['commit', '-q', '-m', 'base']);
+    writeFiles(root, after);
+    const changes = Object.keys(before).map((rel) => ({ rel, before: before[rel as keyof typeof before], after: after[rel as keyof typeof after] }));
+    expect(diffStat(changes)).toBe(rawGit(root, ['diff', '--stat', '--', 'src/cart.ts', 'src/cart.test.ts']));
+  });
+
+  it('greps lines with their numbers', () => {
+    expect(grepLines([{ rel: 'a.ts', text: 'qty\nx\nqty: 1\n' }, { rel: 'b.ts', text: null }], 'qty')).toBe('a.ts:1:qty\na.ts:3:qty: 1\n');
+    expect(grepLines([{ rel: 'a.ts', text: 'x\n' }], 'qty')).toBe('');
   });
 });

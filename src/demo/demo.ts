@@ -36,6 +36,17 @@ export interface DemoLayout {
 const HOUR = 3_600_000;
 const AUTHOR = { name: 'Ada Demo', email: 'ada@demo.invalid' };
 
+/** What `npm test` lists once the other assistants' sessions have added their tests. */
+const TESTS_BEFORE_DISCOUNTS = [
+  'more than MAX_QTY of one item is refused (0.4ms)',
+  'zero, negative and fractional quantities are refused (0.3ms)',
+  'lineTotal is price times quantity (0.1ms)',
+  'total adds price times quantity (0.2ms)',
+  'cents are shown as euros with two decimals (0.2ms)',
+]
+  .map((t) => `✔ ${t}`)
+  .join('\n');
+
 const FILES = {
   'package.json': `{
   "name": "shop",
@@ -231,7 +242,7 @@ export function buildDemo(root: string, now = Date.now()): DemoLayout {
       'src/discount.ts',
       "const CODES: Record<string, number> = { SAVE10: 10 };\n\n/** Total after a discount code, in integer cents. Unknown codes change nothing. */\nexport function applyDiscount(totalCents: number, code: string): number {\n  const percent = CODES[code] ?? 0;\n  return totalCents - Math.floor((totalCents * percent) / 100);\n}\n",
     );
-    w.bash('npm run build && npm test', '✔ more than MAX_QTY of one item is refused (0.4ms)\n✔ total adds price times quantity (0.2ms)\nℹ tests 2\nℹ pass 2\nℹ fail 0');
+    w.bash('npm run build && npm test', `${TESTS_BEFORE_DISCOUNTS}\nℹ tests 5\nℹ pass 5\nℹ fail 0`);
     w.prompt('Codes should be case-insensitive: save10 must work too.', 45);
     w.edit('src/discount.ts', '  const percent = CODES[code] ?? 0;', '  const percent = CODES[code.toUpperCase()] ?? 0;');
     w.say('Decided: codes are matched case-insensitively by upper-casing them, rather than listing every spelling in CODES.');
@@ -242,9 +253,9 @@ export function buildDemo(root: string, now = Date.now()): DemoLayout {
     w.bash('npm run build && npm test', "✖ SAVE10 takes 10 % off\n  TypeError: applyDiscount is not a function\n  (dist/discount.js is stale: the build step skipped new files)", true);
     w.think('The build only lists cart.ts. The new module needs adding to the build input.');
     w.edit('package.json', '"scripts": { "test": "node --test" }', '"scripts": { "build": "tsc src/*.ts --outDir dist", "test": "node --test dist" }');
-    w.bash('npm run build && npm test', '✔ more than MAX_QTY of one item is refused (0.4ms)\n✔ total adds price times quantity (0.2ms)\n✔ SAVE10 takes 10 % off (0.3ms)\n✔ codes are case-insensitive (0.1ms)\nℹ tests 4\nℹ pass 4\nℹ fail 0');
+    w.bash('npm run build && npm test', `${TESTS_BEFORE_DISCOUNTS}\n✔ SAVE10 takes 10 % off (0.3ms)\n✔ codes are case-insensitive (0.1ms)\nℹ tests 7\nℹ pass 7\nℹ fail 0`);
     w.edit('src/cart.ts', 'export const MAX_QTY = 10;', "export const MAX_QTY = 10;\nexport { applyDiscount } from './discount.js';");
-    w.say('Done: applyDiscount with SAVE10, case-insensitive, four tests green. Next: show the discount line in the checkout summary, and decide whether codes can stack.');
+    w.say('Done: applyDiscount with SAVE10, case-insensitive, two new tests and all 7 green. Next: show the discount line in the checkout summary, and decide whether codes can stack.');
     w.prompt('Leave it uncommitted for now, I will review it after lunch.', 30);
     w.say('Understood: the changes stay in your working tree (src/discount.ts, src/discount.test.ts are new; package.json and src/cart.ts are modified).');
     w.meta({ type: 'ai-title', aiTitle: 'Discount codes' });

@@ -2,7 +2,8 @@
  * What read-only commands print on the demo repository, computed from its files, so the transcripts show output that
  * matches the code they talk about. Pure functions of file contents.
  */
-import { lineHunk } from './line-diff.js';
+import { diffLines } from '../restore/myers.js';
+import { splitLines } from './line-diff.js';
 import type { FileChange } from './repo.js';
 
 /** `grep -n` / `rg -n` over some files: `path:line:text` for each line containing `needle`. */
@@ -17,13 +18,12 @@ export function grepLines(files: readonly { rel: string; text: string | null }[]
   return out.length ? `${out.join('\n')}\n` : '';
 }
 
-/** `git diff --stat` of changes to tracked files (no renames, one hunk each). */
+/** `git diff --stat` of changes to tracked files (no renames). */
 export function diffStat(changes: readonly FileChange[]): string {
-  const rows = changes.map((c) => {
-    const h = lineHunk(c.before ?? '', c.after);
-    const added = h ? h.lines.filter((l) => l.startsWith('+')).length : 0;
-    const removed = h ? h.lines.filter((l) => l.startsWith('-')).length : 0;
-    return { rel: c.rel, added, removed };
+  // Git lists files in path order.
+  const rows = [...changes].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0)).map((c) => {
+    const { ops } = diffLines(splitLines(c.before ?? ''), splitLines(c.after));
+    return { rel: c.rel, added: ops.filter((o) => o.kind === 'add').length, removed: ops.filter((o) => o.kind === 'del').length };
   });
   const width = Math.max(...rows.map((r) => r.rel.length));
   const digits = Math.max(...rows.map((r) => String(r.added + r.removed).length));
