@@ -380,3 +380,12 @@ describe('doctor, pure parts', () => {
     expect(tildeText('/home/ada')('no sessions under /home/ada/.codex/sessions or /home/adam/x')).toBe('no sessions under ~/.codex/sessions or /home/adam/x');
   });
 });
+
+describe('doctor when the temp folder is unusable', () => {
+  it('fails with one line saying where, not a stack trace', () => {
+    const file = put(path.join(dir, 'not-a-folder'), 'a file where a folder should be');
+    expect(() => runDoctor({ dbPath: path.join(dir, 'none.db'), flags, json: true, env: { HOME: home }, platform: 'linux', write: () => {}, tmpDir: file })).toThrow(
+      new RegExp(`^the dry run could not write its throwaway index in ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(.*\\); point TMPDIR at a folder with room$`),
+    );
+  });
+});

@@ -16,6 +16,7 @@ import { probeIndex } from '../doctor/index-probe.js';
 import { chooseRoots, type RootFlags } from '../doctor/origins.js';
 import { agentReport, indexReport, renderDoctor, type DoctorReport } from '../doctor/report.js';
 import type { Env, Platform } from '../paths.js';
+import { RuntimeError } from './common.js';
 
 export interface DoctorContext {
   readonly dbPath: string;
@@ -75,6 +76,13 @@ export function runDoctor(ctx: DoctorContext): DoctorReport {
   let dry;
   try {
     dry = dryPass(adapters, progress.onProgress, ctx.tmpDir);
+  } catch (err) {
+    // The throwaway index could not be made or written (a full or read-only temp folder): say where.
+    const code = String((err as NodeJS.ErrnoException).code ?? '');
+    if (code.startsWith('SQLITE_') || /^E[A-Z]+$/.test(code)) {
+      throw new RuntimeError(`the dry run could not write its throwaway index in ${ctx.tmpDir ?? os.tmpdir()} (${(err as Error).message}); point TMPDIR at a folder with room`);
+    }
+    throw err;
   } finally {
     progress.end();
   }
