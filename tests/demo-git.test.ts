@@ -5,7 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeIndex, encodeTree, GitDir, objectId } from '../src/demo/git-objects.js';
+import { codexPatch } from '../src/demo/codex-session.js';
+import { lineHunk } from '../src/demo/line-diff.js';
 import { diffStat, grepLines } from '../src/demo/tool-output.js';
+import { applyPatchChunks, parseApplyPatch } from '../src/restore/edit/apply-patch.js';
 import { gitEnvAt, writeFiles } from './helpers/git-repo.js';
 
 let dir: string;
@@ -117,5 +120,30 @@ describe('demo tool output', () => {
   it('greps lines with their numbers', () => {
     expect(grepLines([{ rel: 'a.ts', text: 'qty\nx\nqty: 1\n' }, { rel: 'b.ts', text: null }], 'qty')).toBe('a.ts:1:qty\na.ts:3:qty: 1\n');
     expect(grepLines([{ rel: 'a.ts', text: 'x\n' }], 'qty')).toBe('');
+  });
+});
+
+describe('demo line hunks', () => {
+  it.each([
+    ['a\nb\nc\n', 'a\nb\nc\n', null],
+    ['', 'x\ny\n', { oldStart: 0, oldLines: 0, newStart: 1, newLines: 2, lines: ['+x', '+y'] }],
+    ['a\nb\nc\nd\ne\nf\n', 'a\nb\nc\nX\nd\ne\nf\n', { oldStart: 1, oldLines: 6, newStart: 1, newLines: 7, lines: [' a', ' b', ' c', '+X', ' d', ' e', ' f'] }],
+    ['1\n2\n3\n4\n5\n6\n7\n8\n', '1\n2\n3\n4\n5\n6\n7\nEIGHT\n', { oldStart: 5, oldLines: 4, newStart: 5, newLines: 4, lines: [' 5', ' 6', ' 7', '-8', '+EIGHT'] }],
+    ['top\nrest\n', 'new\ntop\nrest\n', { oldStart: 1, oldLines: 2, newStart: 1, newLines: 3, lines: ['+new', ' top', ' rest'] }],
+  ])('%j → %j', (before, after, expected) => {
+    expect(lineHunk(before, after)).toEqual(expected);
+  });
+
+  it('writes Codex patches that the restore code applies back to the new contents', () => {
+    const changes = [
+      { rel: 'src/cart.ts', before: 'a\nb\nc\nd\ne\nf\n', after: 'a\nb\nc\nX\nd\ne\nf\n' },
+      { rel: 'src/new.ts', before: null, after: 'export {};\n' },
+    ];
+    const ops = parseApplyPatch(codexPatch(changes));
+    if ('error' in ops) throw new Error(ops.error);
+    expect(ops.map((o) => [o.type, o.path])).toEqual([['update', 'src/cart.ts'], ['add', 'src/new.ts']]);
+    const update = ops[0] as Extract<(typeof ops)[number], { type: 'update' }>;
+    expect(applyPatchChunks(changes[0].before!, update.chunks)).toEqual({ ok: true, text: changes[0].after });
+    expect(ops[1]).toMatchObject({ contents: 'export {};\n' });
   });
 });
