@@ -78,6 +78,9 @@ async function main(argv: string[]): Promise<number> {
         const { runScan, exportTerminalIO } = await import('./cli/export-commands.js');
         return await runScan({ dbPath, io: exportTerminalIO() }, opts);
       }
+      case 'doctor':
+        (await import('./cli/doctor-command.js')).runDoctor({ dbPath, flags: opts, json: opts.json, write: writeOut, progress: process.stderr });
+        break;
       case 'redact': {
         const { redactCommand } = await import('./redact/filter.js');
         await redactCommand(opts.positionals[0], { jsonl: opts.jsonl === true }).catch((err: NodeJS.ErrnoException) => {

@@ -48,6 +48,8 @@ describe('parseArgs', () => {
     [['show', 'abc'], { command: 'show', noRedact: false }],
     [['scan'], { command: 'scan', json: false }],
     [['scan', '--json', '--db', '/tmp/i.db'], { command: 'scan', json: true, db: '/tmp/i.db' }],
+    [['doctor'], { command: 'doctor', json: false, positionals: [] }],
+    [['doctor', '--json', '--codex-dir', '/x', '--db=/i.db'], { command: 'doctor', json: true, codexDir: '/x', db: '/i.db' }],
   ])('accepts %j', (argv, expected) => {
     expect(parseArgs(argv)).toMatchObject(expected);
   });
@@ -67,6 +69,9 @@ describe('parseArgs', () => {
     [['show', 'a', 'b'], /exactly one SESSION/],
     [['index', 'extra'], /unexpected argument "extra"/],
     [['index', '--agent', 'claude'], /does not apply to "index"/],
+    [['doctor', 'claude'], /unexpected argument "claude"/],
+    [['doctor', '--watch'], /does not apply to "doctor"/],
+    [['doctor', '--agent', 'codex'], /does not apply to "doctor"/],
     [['--json'], /does not apply to the TUI/],
     [['--db'], /needs a value/],
     [['index', '--codex-dir'], /--codex-dir needs a value/],

@@ -45,14 +45,14 @@ function position(frame: string): string | null {
   return rows[rows.length - 1].match(/^\s*(\d+\/\d+)/)?.[1] ?? null;
 }
 
-function mountDemo(): { sessionId: string; reader: StoreReader } {
+function mountDemo(): { sessionId: string; reader: StoreReader; total: number } {
   const reader = new StoreReader(db);
   const service = new RestoreService({ reader, dataDir: path.join(dir, 'data'), writer: new IndexWriter(db) });
   const actions = timelineActions(service, (req) => performRestore(service, req));
   // The money session: its edits to src/cart.ts are replayed from what the transcript recorded.
-  const sessionId = demo.sessions[1].id;
+  const sessionId = demo.sessions.find((s) => s.agent === 'claude' && s.title.startsWith('Totals are off by a cent'))!.id;
   app = mount(<App reader={reader} actions={actions} size={SIZE} initialSessionId={sessionId} />);
-  return { sessionId, reader };
+  return { sessionId, reader, total: reader.getSession(sessionId)!.messageCount };
 }
 
 /** The first tool result that edited src/cart.ts, by its position in the timeline. */
@@ -65,11 +65,11 @@ const hash = (f: string) => crypto.createHash('sha256').update(fs.readFileSync(f
 
 describe('diff pane', () => {
   it('shows what a message changed, follows the cursor, switches to the working tree, and closes', async () => {
-    const { sessionId, reader } = mountDemo();
-    await app!.waitForFrame((f) => position(f) === '1/31');
+    const { sessionId, reader, total } = mountDemo();
+    await app!.waitForFrame((f) => position(f) === `1/${total}`);
     const edit = firstCartEdit(reader, sessionId);
     for (let i = 1; i < edit; i++) await app!.press(KEYS.right);
-    await app!.waitForFrame((f) => position(f) === `${edit}/31`);
+    await app!.waitForFrame((f) => position(f) === `${edit}/${total}`);
     await app!.press('d');
     const diff = await app!.waitForFrame((f) => f.includes('src/cart.ts  modified'));
     expect(diff).toMatch(/diff: what this message changed · 1 file · (exact|reconstructed)/);
@@ -77,7 +77,7 @@ describe('diff pane', () => {
     expect(diff).toMatch(/^ -  return items\.reduce\(\(sum, item\) => sum \+ item\.price \* item\.qty, 0\);/m);
     // The pane follows the cursor: the test run before this edit changed no file.
     await app!.press(KEYS.left);
-    await app!.waitForFrame((f) => position(f) === `${edit - 1}/31` && f.includes('no file changes here'));
+    await app!.waitForFrame((f) => position(f) === `${edit - 1}/${total}` && f.includes('no file changes here'));
     await app!.press(KEYS.right, 'D');
     const now = await app!.waitForFrame((f) => f.includes('this moment → working tree now') && f.includes('2 files'));
     expect(now).toMatch(/src\/cart\.test\.ts  modified/);
@@ -87,19 +87,19 @@ describe('diff pane', () => {
     await app!.waitForFrame((f) => /src\/cart\.ts  modified/.test(f));
     await app!.press(KEYS.escape);
     const closed = await app!.waitForFrame((f) => !f.includes('diff:'));
-    expect(position(closed)).toBe(`${edit}/31`);
+    expect(position(closed)).toBe(`${edit}/${total}`);
   });
 });
 
 describe('restore and undo overlays', () => {
   it('plans, restores in place, then undoes to a byte-identical tree', async () => {
-    const { sessionId, reader } = mountDemo();
-    await app!.waitForFrame((f) => position(f) === '1/31');
+    const { sessionId, reader, total } = mountDemo();
+    await app!.waitForFrame((f) => position(f) === `1/${total}`);
     const cart = path.join(demo.repoDir, 'src/cart.ts');
     const before = { cart: hash(cart), discount: hash(path.join(demo.repoDir, 'src/discount.ts')) };
     const edit = firstCartEdit(reader, sessionId);
     for (let i = 1; i < edit; i++) await app!.press(KEYS.right);
-    await app!.waitForFrame((f) => position(f) === `${edit}/31`);
+    await app!.waitForFrame((f) => position(f) === `${edit}/${total}`);
     await app!.press('r');
     const plan = await app!.waitForFrame((f) => f.includes('w / Enter'));
     expect(plan).toMatch(/Restore the code to message #\d+/);
@@ -112,30 +112,30 @@ describe('restore and undo overlays', () => {
     // Untouched by the session, so untouched by the restore.
     expect(hash(path.join(demo.repoDir, 'src/discount.ts'))).toBe(before.discount);
     await app!.press(KEYS.escape);
-    await app!.waitForFrame((f) => position(f) === `${edit}/31`);
+    await app!.waitForFrame((f) => position(f) === `${edit}/${total}`);
     await app!.press('u');
     await app!.waitForFrame((f) => f.includes('y / Enter  undo'));
     await app!.press('y');
     await app!.waitForFrame((f) => f.includes('Undone'), 10_000);
     expect(hash(cart)).toBe(before.cart);
     await app!.press(KEYS.escape);
-    await app!.waitForFrame((f) => position(f) === `${edit}/31`);
+    await app!.waitForFrame((f) => position(f) === `${edit}/${total}`);
   });
 
   it('says so when there is nothing to undo, and cancel leaves the tree alone', async () => {
-    mountDemo();
-    await app!.waitForFrame((f) => position(f) === '1/31');
+    const { total } = mountDemo();
+    await app!.waitForFrame((f) => position(f) === `1/${total}`);
     await app!.press('u');
     await app!.waitForFrame((f) => f.includes('there is no restore to undo'));
     await app!.press('y'); // not ready: nothing happens
     expect(app!.frame()).toContain('there is no restore to undo');
     await app!.press(KEYS.escape);
-    await app!.waitForFrame((f) => position(f) === '1/31');
+    await app!.waitForFrame((f) => position(f) === `1/${total}`);
     const snapshot = fs.readFileSync(path.join(demo.repoDir, 'src/cart.ts'));
     await app!.press(KEYS.end, 'r');
     await app!.waitForFrame((f) => /Write|Nothing to change/.test(f));
     await app!.press(KEYS.escape);
-    await app!.waitForFrame((f) => position(f) === '31/31');
+    await app!.waitForFrame((f) => position(f) === `${total}/${total}`);
     expect(fs.readFileSync(path.join(demo.repoDir, 'src/cart.ts'))).toEqual(snapshot);
   });
 });

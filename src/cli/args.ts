@@ -3,7 +3,7 @@ import { AGENTS, type Agent } from '../model.js';
 import { SEARCH_KINDS, type SearchKind } from '../search/types.js';
 import { EXPORT_FORMATS, formatForPath, type ExportFormat } from '../export/types.js';
 
-export type Command = 'tui' | 'index' | 'sessions' | 'show' | 'search' | 'facts' | 'diff' | 'restore' | 'undo' | 'restores' | 'redact' | 'export' | 'scan';
+export type Command = 'tui' | 'index' | 'sessions' | 'show' | 'search' | 'facts' | 'diff' | 'restore' | 'undo' | 'restores' | 'redact' | 'export' | 'scan' | 'doctor';
 
 export interface CliOptions {
   command: Command;
@@ -54,7 +54,7 @@ export interface CliOptions {
 
 export class UsageError extends Error {}
 
-const COMMANDS: readonly Command[] = ['index', 'sessions', 'show', 'search', 'facts', 'diff', 'restore', 'undo', 'restores', 'redact', 'export', 'scan'];
+const COMMANDS: readonly Command[] = ['index', 'sessions', 'show', 'search', 'facts', 'diff', 'restore', 'undo', 'restores', 'redact', 'export', 'scan', 'doctor'];
 const VALUE_FLAGS = new Set(['--db', '--claude-dir', '--codex-dir', '--gemini-dir', '--cursor-dir', '--cursor-cli-dir', '--antigravity-dir', '--agent', '--project', '--kind', '--limit', '--against', '--worktree', '--from', '--to', '--format', '--out']);
 export const MAX_SEARCH_LIMIT = 1000;
 const BOOLEAN_FLAGS = new Set(['--demo', '--json', '--watch', '--help', '-h', '--version', '-V', '--in-place', '--yes', '-y', '--jsonl', '--no-redact']);
@@ -74,6 +74,7 @@ const ALLOWED: Record<Command, readonly string[]> = {
   facts: ['--json'],
   export: ['--from', '--to', '--format', '--out', '--no-redact'],
   scan: ['--json'],
+  doctor: ['--json'],
 };
 const GLOBAL = ['--db', '--claude-dir', '--codex-dir', '--gemini-dir', '--cursor-dir', '--cursor-cli-dir', '--antigravity-dir', '--help', '-h', '--version', '-V'];
 
@@ -248,6 +249,9 @@ Usage:
                                            scanned again and its secrets masked as ‹kind›
   mantra-tui scan [--json]                 count the secrets in the index by session and kind (never the
                                            values); exit code 3 when any are found
+  mantra-tui doctor [--json]               where each assistant's sessions are looked for and why there, what
+                                           was found, read, skipped (and why) and what is unreadable; what
+                                           the index holds. A dry run: the index is not changed
 
 Options:
   --db PATH          index file (default $MANTRA_DB, else $XDG_DATA_HOME/mantra-tui/index.db)

@@ -68,7 +68,7 @@ export async function openTui(opts: CliOptions): Promise<void> {
     const looked = [roots.claudeDir, roots.codexDir, roots.geminiDir, roots.cursorDir, roots.cursorCliDir].filter(Boolean).join(', ');
     notice = opts.demo ? 'demo data' : `no assistant history in ${looked}: showing demo data`;
     // Only the demo's own roots: the user's real history must not mix into it.
-    roots = { claudeDir: demo.claudeDir };
+    roots = { claudeDir: demo.claudeDir, codexDir: demo.codexDir, geminiDir: demo.geminiDir, cursorDir: demo.cursorDir, antigravityDirs: [demo.antigravityDir] };
     dbPath = path.join(demoRoot, 'index.db');
     indexPass(dbPath, roots); // small and local: indexed before the first frame
   }

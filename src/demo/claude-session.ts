@@ -300,6 +300,9 @@ export class ClaudeSessionWriter {
     fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, `${this.o.sessionId}.jsonl`);
     fs.writeFileSync(file, this.lines.join('\n') + '\n');
+    // Dated like the last line Claude Code wrote, so the demo's files sort by time as real ones do.
+    const last = new Date(this.clock);
+    fs.utimesSync(file, last, last);
     return file;
   }
 }

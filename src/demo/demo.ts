@@ -1,31 +1,51 @@
 /**
- * The built-in demo: a real git repository (a small shop's cart module) and Claude Code sessions whose edits made it
- * what it is, with decisions, a dead end, a compaction, a sub-agent, an API error and work left uncommitted.
- * `mantra-tui --demo` opens it; it is also the fixture of the end-to-end tests. Built fresh in a directory each time.
+ * The built-in demo: a real git repository (a small shop's cart module) and the sessions of five assistants whose
+ * edits made it what it is — Claude Code, Codex CLI, Gemini CLI, Antigravity and Cursor, each in its own on-disk
+ * format — with decisions, dead ends, failed commands, a compaction, a sub-agent, an API error and work left
+ * uncommitted. `mantra-tui --demo` opens it; it is also the fixture of the end-to-end tests. Built fresh in a
+ * directory each time, and the same every time for the same `now`.
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { antigravityStory, codexStory, cursorStory, geminiStory, type DemoSession, type StoryResult } from './assistant-stories.js';
 import { ClaudeSessionWriter } from './claude-session.js';
+import { GitDir } from './git-objects.js';
+import { DemoRepo } from './repo.js';
+import { grepLines } from './tool-output.js';
 
-export interface DemoSession {
-  readonly id: string;
-  readonly title: string;
-  readonly file: string;
-}
+export type { DemoSession } from './assistant-stories.js';
 
 export interface DemoLayout {
   readonly root: string;
   /** Claude Code config dir holding the demo transcripts (`projects/…`, `file-history/…`). */
   readonly claudeDir: string;
-  /** The demo project: a git repository when git is installed. */
+  /** Codex CLI home (`sessions/YYYY/MM/DD/rollout-….jsonl`). */
+  readonly codexDir: string;
+  /** Gemini CLI dir (`tmp/shop/chats/…`, `history/shop` checkpoints); it also holds the Antigravity profile. */
+  readonly geminiDir: string;
+  /** What `--antigravity-dir` takes: the folder of `antigravity*` profiles (here, as by default, the `.gemini` dir). */
+  readonly antigravityDir: string;
+  /** Cursor's user dir (`globalStorage/state.vscdb`). */
+  readonly cursorDir: string;
+  /** The demo project, a git repository (written directly, so it exists even where git is not installed). */
   readonly repoDir: string;
-  /** Oldest first. */
+  /** Oldest first, across assistants. */
   readonly sessions: readonly DemoSession[];
-  readonly hasGit: boolean;
 }
 
 const HOUR = 3_600_000;
+const AUTHOR = { name: 'Ada Demo', email: 'ada@demo.invalid' };
+
+/** What `npm test` lists once the other assistants' sessions have added their tests. */
+const TESTS_BEFORE_DISCOUNTS = [
+  'more than MAX_QTY of one item is refused (0.4ms)',
+  'zero, negative and fractional quantities are refused (0.3ms)',
+  'lineTotal is price times quantity (0.1ms)',
+  'total adds price times quantity (0.2ms)',
+  'cents are shown as euros with two decimals (0.2ms)',
+]
+  .map((t) => `✔ ${t}`)
+  .join('\n');
 
 const FILES = {
   'package.json': `{
@@ -60,46 +80,32 @@ test('total adds price times quantity', () => {
 });
 `;
 
-function git(repo: string, args: string[], when: number): void {
-  const date = new Date(when).toISOString();
-  execFileSync('git', ['-c', 'user.name=Ada Demo', '-c', 'user.email=ada@demo.invalid', '-c', 'commit.gpgsign=false', '-c', 'init.defaultBranch=main', ...args], {
-    cwd: repo,
-    stdio: 'ignore',
-    env: { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date, GIT_CONFIG_NOSYSTEM: '1' },
-  });
-}
-
-function hasGitBinary(): boolean {
-  try {
-    execFileSync('git', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function buildDemo(root: string, now = Date.now()): DemoLayout {
   const claudeDir = path.join(root, 'claude');
+  const codexDir = path.join(root, 'codex');
+  const geminiDir = path.join(root, 'gemini');
+  const cursorDir = path.join(root, 'cursor', 'User');
   const repoDir = path.join(root, 'shop');
+  const repo = new DemoRepo(repoDir);
   fs.mkdirSync(path.join(repoDir, 'src'), { recursive: true });
   fs.mkdirSync(claudeDir, { recursive: true });
-  const withGit = hasGitBinary();
-  const commit = (message: string, when: number) => {
-    if (!withGit) return;
-    git(repoDir, ['add', '-A'], when);
-    git(repoDir, ['commit', '-q', '-m', message], when);
-  };
+  const repoGit = GitDir.init(path.join(repoDir, '.git'));
+  const commit = (message: string, when: number) => repoGit.commitWorkTree(repoDir, 'main', AUTHOR, when, message);
 
   const t0 = now - 52 * HOUR;
   for (const [rel, content] of Object.entries(FILES)) fs.writeFileSync(path.join(repoDir, rel), content);
   fs.writeFileSync(path.join(repoDir, '.gitignore'), 'node_modules/\ndist/\n');
-  if (withGit) git(repoDir, ['init', '-q'], t0);
   commit('Initial cart', t0);
   fs.writeFileSync(path.join(repoDir, 'src/cart.test.ts'), TESTS);
   commit('Add a test for total', t0 + HOUR);
 
   const sessions: DemoSession[] = [];
-  const add = (w: ClaudeSessionWriter, title: string) => sessions.push({ id: w.o.sessionId, title, file: w.save() });
+  const add = (w: ClaudeSessionWriter, title: string) => sessions.push({ id: w.o.sessionId, agent: 'claude', title, file: w.save() });
+  const story = (start: number) => ({ repo, start, head: repoGit.head() });
+  const told = ({ session, end }: StoryResult, commitMessage: string) => {
+    sessions.push(session);
+    commit(commitMessage, end + 5 * 60_000);
+  };
   const opts = (sessionId: string, start: number) => ({ claudeDir, repoDir, sessionId, start, gitBranch: 'main' });
 
   // 1. A quantity limit: a decision with its reason, a failing test, then green.
@@ -126,12 +132,18 @@ export function buildDemo(root: string, now = Date.now()): DemoLayout {
     w.bash('npm run build && npm test', '✔ more than MAX_QTY of one item is refused (0.4ms)\n✔ total adds price times quantity (0.2ms)\nℹ tests 2\nℹ pass 2\nℹ fail 0');
     w.write('LIMITS.md', '# Limits\n\n- At most 10 of one item per order (`MAX_QTY` in src/cart.ts); more throws a RangeError.\n');
     w.say('Done: MAX_QTY = 10 enforced in total(), with a test, and documented in LIMITS.md. Next: the checkout form should show the limit before the user hits it.');
+    w.prompt('Good, thanks. I will commit it myself.', 40);
+    w.say('Sounds good. A commit message that fits: "Limit quantities to 10 per item".');
     w.meta({ type: 'ai-title', aiTitle: 'Cart quantity limit' });
     add(w, title);
     commit('Limit quantities to 10 per item', w.now + 60_000);
   }
 
-  // 2. Money as integer cents: a dead end (rounding with toFixed), a user rejection, a compaction, a sub-agent.
+  // 2. Codex CLI: the lower bound for quantities, after a read of a file that does not exist and a patch that did
+  // not apply.
+  told(codexStory({ ...story(t0 + 7 * HOUR), codexDir }), 'Reject quantities below 1 and fractional ones');
+
+  // 3. Money as integer cents: a dead end (rounding with toFixed), a user rejection, a compaction, a sub-agent.
   {
     const w = new ClaudeSessionWriter(opts('8c41d7e2-0a95-4f6b-b1c8-2d7e9f3a4b02', t0 + 26 * HOUR));
     const title = 'Totals are off by a cent sometimes (0.1 + 0.2). Fix the money maths in the cart.';
@@ -158,7 +170,7 @@ export function buildDemo(root: string, now = Date.now()): DemoLayout {
       'List every file and function in the repository that reads or writes a price, and say whether it uses floats.',
       'Prices appear only in src/cart.ts (Item.price, total) and in the test src/cart.test.ts. Both use floats; nothing else touches money.',
       (sub) => {
-        sub.bash('grep -rn "price" src', 'src/cart.ts:3:  price: number;\nsrc/cart.ts:12:  return items.reduce((sum, item) => sum + item.price * item.qty, 0);\nsrc/cart.test.ts:7:  assert.equal(total([{ sku: \'tea\', price: 4, qty: 2 }]), 8);');
+        sub.bash('grep -rn "price" src', grepLines(['src/cart.test.ts', 'src/cart.ts'].map((rel) => ({ rel, text: repo.read(rel) })), 'price'));
         sub.read('src/cart.ts');
       },
     );
@@ -174,20 +186,30 @@ export function buildDemo(root: string, now = Date.now()): DemoLayout {
       '  return items.reduce((sum, item) => sum + item.priceCents * item.qty, 0);',
     );
     w.edit('src/cart.test.ts', "total([{ sku: 'tea', price: 4, qty: 11 }])", "total([{ sku: 'tea', priceCents: 400, qty: 11 }])");
+    w.edit('src/cart.test.ts', "total([{ sku: 'tea', price: 4, qty }])", "total([{ sku: 'tea', priceCents: 400, qty }])");
     w.edit("src/cart.test.ts", "assert.equal(total([{ sku: 'tea', price: 4, qty: 2 }]), 8);", "assert.equal(total([{ sku: 'tea', priceCents: 400, qty: 2 }]), 800);");
-    w.bash('npm run build && npm test', '✔ more than MAX_QTY of one item is refused (0.4ms)\n✔ total adds price times quantity (0.2ms)\nℹ tests 2\nℹ pass 2\nℹ fail 0');
+    w.bash('npm run build && npm test', '✔ more than MAX_QTY of one item is refused (0.4ms)\n✔ zero, negative and fractional quantities are refused (0.3ms)\n✔ total adds price times quantity (0.2ms)\nℹ tests 3\nℹ pass 3\nℹ fail 0');
     w.say('Done: prices are integer cents (priceCents) and totals are exact. Next: format cents as euros only in the view layer.');
+    w.prompt('Perfect. I will commit this one.', 35);
+    w.say('Good. The decision and the rejected toFixed attempt are in this session if a reviewer asks.');
     w.meta({ type: 'ai-title', aiTitle: 'Money as integer cents' });
     add(w, title);
     commit('Store money as integer cents', w.now + 60_000);
   }
 
-  // 3. A question about an earlier decision: no edits, a screenshot.
+  // 4. Gemini CLI: a euro formatter; Intl.NumberFormat fails the test and is replaced. Its edits that waited for
+  // approval have checkpoints in the shadow repository.
+  told(geminiStory({ ...story(now - 20 * HOUR), geminiDir }), 'Format cents as euros for the checkout');
+
+  // 5. Antigravity: the cart rules in the README; git diff --check fails on a trailing space.
+  told(antigravityStory({ ...story(now - 12 * HOUR), profileDir: path.join(geminiDir, 'antigravity-cli') }), 'Document the cart rules in the README');
+
+  // 6. A question about an earlier decision: no edits, a screenshot.
   {
     const w = new ClaudeSessionWriter(opts('c7d03b58-91e4-4a2f-8d6b-0f1e2a3b4c03', now - 5 * HOUR));
     const title = 'Why did we switch prices to cents? A reviewer is asking.';
     w.prompt(title);
-    w.bash('git log --oneline', 'c1d2e3f Store money as integer cents\nb4c5d6e Limit quantities to 10 per item\na7b8c9d Add a test for total\nd0e1f2a Initial cart');
+    w.bash('git log --oneline', repoGit.onelineLog());
     w.think('The commit and the previous session say why: floats cannot represent cents exactly.');
     w.say('Because floating-point numbers cannot represent most decimal fractions exactly: 0.1 + 0.2 gives 0.30000000000000004, and rounding with toFixed(2) was tried first and failed for 1.005. Integer cents make every sum exact; euros are formatted only for display.');
     w.prompt(
@@ -204,7 +226,10 @@ export function buildDemo(root: string, now = Date.now()): DemoLayout {
     add(w, title);
   }
 
-  // 4. In progress: a discount code, left uncommitted in the working tree (a new untracked file and an edit).
+  // 7. Cursor: a subtotal per receipt line, after looking for a receipt module that does not exist.
+  told(cursorStory({ ...story(now - 3 * HOUR), userDir: cursorDir }), 'Add lineTotal for receipt lines');
+
+  // 8. In progress: a discount code, left uncommitted in the working tree (a new untracked file and an edit).
   {
     const w = new ClaudeSessionWriter(opts('e5a6b7c8-2d3f-4e1a-9b0c-7d8e9f0a1b04', now - 50 * 60_000));
     const title = 'Add discount codes: SAVE10 takes 10 % off the total';
@@ -217,7 +242,7 @@ export function buildDemo(root: string, now = Date.now()): DemoLayout {
       'src/discount.ts',
       "const CODES: Record<string, number> = { SAVE10: 10 };\n\n/** Total after a discount code, in integer cents. Unknown codes change nothing. */\nexport function applyDiscount(totalCents: number, code: string): number {\n  const percent = CODES[code] ?? 0;\n  return totalCents - Math.floor((totalCents * percent) / 100);\n}\n",
     );
-    w.bash('npm run build && npm test', '✔ more than MAX_QTY of one item is refused (0.4ms)\n✔ total adds price times quantity (0.2ms)\nℹ tests 2\nℹ pass 2\nℹ fail 0');
+    w.bash('npm run build && npm test', `${TESTS_BEFORE_DISCOUNTS}\nℹ tests 5\nℹ pass 5\nℹ fail 0`);
     w.prompt('Codes should be case-insensitive: save10 must work too.', 45);
     w.edit('src/discount.ts', '  const percent = CODES[code] ?? 0;', '  const percent = CODES[code.toUpperCase()] ?? 0;');
     w.say('Decided: codes are matched case-insensitively by upper-casing them, rather than listing every spelling in CODES.');
@@ -228,14 +253,14 @@ export function buildDemo(root: string, now = Date.now()): DemoLayout {
     w.bash('npm run build && npm test', "✖ SAVE10 takes 10 % off\n  TypeError: applyDiscount is not a function\n  (dist/discount.js is stale: the build step skipped new files)", true);
     w.think('The build only lists cart.ts. The new module needs adding to the build input.');
     w.edit('package.json', '"scripts": { "test": "node --test" }', '"scripts": { "build": "tsc src/*.ts --outDir dist", "test": "node --test dist" }');
-    w.bash('npm run build && npm test', '✔ more than MAX_QTY of one item is refused (0.4ms)\n✔ total adds price times quantity (0.2ms)\n✔ SAVE10 takes 10 % off (0.3ms)\n✔ codes are case-insensitive (0.1ms)\nℹ tests 4\nℹ pass 4\nℹ fail 0');
+    w.bash('npm run build && npm test', `${TESTS_BEFORE_DISCOUNTS}\n✔ SAVE10 takes 10 % off (0.3ms)\n✔ codes are case-insensitive (0.1ms)\nℹ tests 7\nℹ pass 7\nℹ fail 0`);
     w.edit('src/cart.ts', 'export const MAX_QTY = 10;', "export const MAX_QTY = 10;\nexport { applyDiscount } from './discount.js';");
-    w.say('Done: applyDiscount with SAVE10, case-insensitive, four tests green. Next: show the discount line in the checkout summary, and decide whether codes can stack.');
+    w.say('Done: applyDiscount with SAVE10, case-insensitive, two new tests and all 7 green. Next: show the discount line in the checkout summary, and decide whether codes can stack.');
     w.prompt('Leave it uncommitted for now, I will review it after lunch.', 30);
     w.say('Understood: the changes stay in your working tree (src/discount.ts, src/discount.test.ts are new; package.json and src/cart.ts are modified).');
     w.meta({ type: 'ai-title', aiTitle: 'Discount codes' });
     add(w, title);
   }
 
-  return { root, claudeDir, repoDir, sessions, hasGit: withGit };
+  return { root, claudeDir, codexDir, geminiDir, antigravityDir: geminiDir, cursorDir, repoDir, sessions };
 }
