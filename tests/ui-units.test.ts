@@ -52,6 +52,8 @@ describe('measuring and cutting by cells', () => {
     expect(wrapLine('abcdefghijkl', 5)).toEqual(['abcde', 'fghij', 'kl']);
     expect(wrapLine('表表表表表', 4)).toEqual(['表表', '表表', '表']);
     expect(wrapLine('a\tb', 20)).toEqual(['a   b']);
+    // Not ASCII (a dash, an accent): still broken at a space, not inside a word.
+    expect(wrapLine('integer maths is exact — formatting happens at the edge', 30)).toEqual(['integer maths is exact —', 'formatting happens at the edge']);
   });
 
   it('stops wrapping once it has the rows it was asked for', () => {

@@ -121,18 +121,28 @@ export function wrapLine(line: string, width: number): string[] {
     rows.push(rest);
     return rows;
   }
-  let row = '';
+  // Wide or combined characters: by clusters, still breaking after the last space of a row when there is one in
+  // its second half (as the ASCII path does).
+  let row: [string, number][] = [];
   let used = 0;
-  for (const [g, w] of clusters(text)) {
-    if (used + w > width) {
-      rows.push(row);
-      row = '';
-      used = 0;
+  const flush = () => {
+    let cut = row.length;
+    for (let i = row.length - 1; i > 0; i--) {
+      if (row[i][0] === ' ') {
+        if (row.slice(0, i).reduce((n, c) => n + c[1], 0) > width / 2) cut = i + 1;
+        break;
+      }
     }
-    row += g;
-    used += w;
+    rows.push(row.slice(0, cut).map((c) => c[0]).join('').trimEnd());
+    row = row.slice(cut);
+    used = row.reduce((n, c) => n + c[1], 0);
+  };
+  for (const cluster of clusters(text)) {
+    if (used + cluster[1] > width) flush();
+    row.push(cluster);
+    used += cluster[1];
   }
-  rows.push(row);
+  rows.push(row.map((c) => c[0]).join(''));
   return rows;
 }
 
