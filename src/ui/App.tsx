@@ -12,7 +12,7 @@ import { diffRows, labelRole, weakestLabel } from './diff-rows.js';
 import type { TuiEvents } from './events.js';
 import { HelpView, helpBodyHeight, helpRows } from './HelpView.js';
 import { useSessionPage, useTerminalSize, useTimelineData, type Size } from './hooks.js';
-import { keyNames, resolveKey } from './keys.js';
+import { keyNames, resolveKey, type CommandId } from './keys.js';
 import { ListView, listHeight } from './ListView.js';
 import { layoutBody, type BodyRow } from './message-body.js';
 import {
@@ -72,6 +72,10 @@ function contentScreen(stack: readonly Screen[]): Screen {
   for (let i = stack.length - 1; i >= 0; i--) if (stack[i].kind === 'list' || stack[i].kind === 'timeline') return stack[i];
   return stack[0];
 }
+
+const NONE: ReadonlySet<CommandId> = new Set();
+/** An overlay's actions, offered only while its plan is on screen and there is something to do. */
+const ACTIONS_OF_OVERLAYS: ReadonlySet<CommandId> = new Set(['restore.worktree', 'restore.inPlace', 'undo.confirm']);
 
 /** A key name that is a character to type (not a named key like `up` or a chord like `C-u`). */
 function isText(name: string): boolean {
@@ -345,7 +349,16 @@ export function App(props: AppProps): React.JSX.Element {
       ? [{ text: `Restore the code to message #${restoreScreen.seq}` }, { text: data.session ? ` · ${data.session.title ?? data.session.id}` : '', role: 'text.secondary' }]
       : [{ text: 'Undo the last restore' }];
     screen = (
-      <PanelView width={size.columns} height={size.rows} title={title} rows={overlayRows} scroll={o.scroll} screen={o.kind} busy={o.phase === 'running'} />
+      <PanelView
+        width={size.columns}
+        height={size.rows}
+        title={title}
+        rows={overlayRows}
+        scroll={o.scroll}
+        screen={o.kind}
+        busy={o.phase === 'running'}
+        unavailable={o.phase === 'plan' && env.current.overlayReady ? NONE : ACTIONS_OF_OVERLAYS}
+      />
     );
   } else if (timeline) {
     screen = (

@@ -1,7 +1,7 @@
 /** A full-screen panel of rows with a title and footer hints: the restore and undo overlays. Pure. */
 import React from 'react';
 import { Box } from 'ink';
-import { footerHintList, type ScreenKind } from './keys.js';
+import { footerHintList, type CommandId, type ScreenKind } from './keys.js';
 import type { BodyRow } from './message-body.js';
 import { hintSpans, Row, whileFits, type Span } from './Row.js';
 
@@ -18,6 +18,8 @@ export interface PanelViewProps {
   /** Footer hints come from the keybinding table of this screen; none while work is under way. */
   readonly screen: ScreenKind;
   readonly busy?: boolean;
+  /** Commands that cannot run now (the plan is loading, or there is nothing to do): their hints are left out. */
+  readonly unavailable?: ReadonlySet<CommandId>;
 }
 
 export function PanelView(p: PanelViewProps): React.JSX.Element {
@@ -27,7 +29,7 @@ export function PanelView(p: PanelViewProps): React.JSX.Element {
     const r = p.rows[p.scroll + i];
     lines.push(<Row key={i} width={p.width} spans={r ? [{ text: ' ' }, { text: r.text, role: r.role }] : []} />);
   }
-  const footer = p.busy ? [{ text: ' working… (this cannot be cancelled half way)' }] : hintSpans(footerHintList(p.screen));
+  const footer = p.busy ? [{ text: ' working… (this cannot be cancelled half way)' }] : hintSpans(footerHintList(p.screen, undefined, p.unavailable));
   return (
     <Box flexDirection="column" width={p.width} height={p.height}>
       <Row width={p.width} spans={[{ text: ' ' }, ...p.title]} role="header" />

@@ -267,9 +267,10 @@ export function bindingsFor(screen: ScreenKind, bindings: readonly Binding[] = B
 }
 
 /** Footer hints for a screen, most useful first, e.g. `['←→ step', 't fold', '? help', 'q quit']`. */
-export function footerHintList(screen: ScreenKind, bindings: readonly Binding[] = BINDINGS): string[] {
+/** Footer hints for a screen; commands `unavailable` leaves out (a restore with nothing to do) are not offered. */
+export function footerHintList(screen: ScreenKind, bindings: readonly Binding[] = BINDINGS, unavailable: ReadonlySet<CommandId> = new Set()): string[] {
   return bindingsFor(screen, bindings)
-    .filter((b) => b.footer)
+    .filter((b) => b.footer && !unavailable.has(b.command))
     .map((b) => `${b.footerKeys ?? keyLabel(b.keys[0])} ${b.footer}`);
 }
 
