@@ -59,9 +59,10 @@ export async function openTui(opts: CliOptions): Promise<void> {
   let roots: SourceRoots = resolveRoots(opts);
   let notice: string | undefined;
   let demoRoot: string | undefined;
-  const hasHistory = adaptersFor(roots).some((a) => a.discover().length > 0);
+  // The index is asked first: listing every source file (about 3 ms per thousand) would delay the first frame, and
+  // only matters when there is no index yet.
   const hasIndex = fs.existsSync(dbPath) && withReader(dbPath, (r) => r.countSessions({ includeChildren: true }) > 0);
-  if (opts.demo || (!hasHistory && !hasIndex)) {
+  if (opts.demo || (!hasIndex && !adaptersFor(roots).some((a) => a.discover().length > 0))) {
     demoRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'mantra-demo-'));
     const demo = buildDemo(demoRoot);
     const looked = [roots.claudeDir, roots.codexDir, roots.geminiDir, roots.cursorDir, roots.cursorCliDir].filter(Boolean).join(', ');
