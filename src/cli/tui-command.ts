@@ -79,8 +79,14 @@ export async function openTui(opts: CliOptions): Promise<void> {
   const data = demoRoot ? path.join(demoRoot, 'data') : dataDir();
   let worker: IngestClient | undefined;
   try {
-    worker = startIngestWorker({ dbPath, dataDir: data, roots, follow: true }, relayToTui(events), WORKER_URL);
-    const { run } = runTui(reader, { notice, events, actions: timelineActions(new RestoreService({ reader, dataDir: data, writer: null }), (req) => worker!.request(req)) });
+    const { run } = runTui(reader, { notice, events, actions: timelineActions(new RestoreService({ reader, dataDir: data, writer: null }), (req) => worker?.request(req) ?? Promise.reject(new Error('the ingest worker is not running'))) });
+    // Started once the first frame is drawn (Ink draws it synchronously): the worker's start-up (its bundle, the
+    // index, discovery) would otherwise compete with the first render for the CPU.
+    try {
+      worker = startIngestWorker({ dbPath, dataDir: data, roots, follow: true }, relayToTui(events), WORKER_URL);
+    } catch (err) {
+      events.emit({ type: 'progress', text: `indexing failed: ${(err as Error).message}` });
+    }
     await run;
   } finally {
     await worker?.stop();
