@@ -55,7 +55,7 @@ async function runSections(opts: BenchOptions, report: BenchReport, root: string
       case 'live':
         await report.section('live', () =>
           runLiveBench({
-            root: scratch('live'), workerUrl: WORKER_URL, cli: CLI, appends: opts.liveAppends, frameAppends: opts.frameAppends,
+            root: scratch('live'), workerUrl: WORKER_URL, cli: CLI, inkHello: INK_HELLO, appends: opts.liveAppends, frameAppends: opts.frameAppends,
             idleFiles: opts.idleFiles, idleSeconds: opts.idleSeconds, log, report: figure,
           }),
         );

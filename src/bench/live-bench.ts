@@ -23,6 +23,7 @@ import { closeDatabase, openDatabase } from '../store/db.js';
 import { SecretStore } from '../store/secrets.js';
 import { StoreReader } from '../store/reader.js';
 import { generateCorpus, rng, sentence, uuidFrom } from './corpus.js';
+import { summarizeFrames, timeFirstFrame, type FrameTiming } from './first-frame.js';
 import { generateManySessions } from './many-sessions.js';
 import { cpuSeconds, descriptors, rssBytes, type Descriptors } from './proc.js';
 import type { Numbers } from './report.js';
@@ -35,6 +36,8 @@ export interface LiveBenchOptions {
   /** dist/worker.js and dist/cli.js: the bundles users run. */
   readonly workerUrl: URL;
   readonly cli: string;
+  /** dist/ink-hello.js: the first-frame baseline. */
+  readonly inkHello: string;
   /** Appends timed to the index (default 60) and to the frame (default 40). */
   readonly appends?: number;
   readonly frameAppends?: number;
@@ -370,6 +373,23 @@ async function idleWatcher(o: LiveBenchOptions): Promise<void> {
   } finally {
     await Promise.all([stopWatch(watched), stopWatch(baseline)]);
   }
+  // The same history opened in the TUI: the first frame with 15,000 sessions indexed (its worker then re-checks
+  // every file), beside the bundled Ink hello world in the same minutes.
+  const env = { HOME: path.join(o.root, 'home-many'), XDG_DATA_HOME: path.join(o.root, 'home-many', 'xdg') };
+  const drawn = (s: string) => /\d+ sessions?/.test(s);
+  const tui: FrameTiming[] = [];
+  const hello: FrameTiming[] = [];
+  for (let i = 0; i < 7; i++) {
+    hello.push(timeFirstFrame(`${process.execPath} ${o.inkHello}`, drawn, env));
+    tui.push(timeFirstFrame(`${process.execPath} ${o.cli} --db ${dbMany} --claude-dir ${many.claudeDir}`, drawn, env));
+  }
+  const f = summarizeFrames(tui);
+  const h = summarizeFrames(hello);
+  o.report(
+    `live: first frame with ${files} sessions indexed`,
+    `${fmt(f.wallMedianMs)} ms median, ${fmt(f.wallP95Ms)} ms p95, main thread CPU ${fmt(f.mainCpuMedianMs, 0)} ms; Ink hello world ${fmt(h.wallMedianMs)} ms, ${fmt(h.mainCpuMedianMs, 0)} ms CPU`,
+    { ...f, helloWallMedianMs: h.wallMedianMs, helloMainCpuMedianMs: h.mainCpuMedianMs },
+  );
 }
 
 export async function runLiveBench(o: LiveBenchOptions): Promise<void> {
