@@ -89,7 +89,11 @@ export async function openTui(opts: CliOptions): Promise<void> {
     // (its own bundle, the index, discovery) does not compete with the first frame for the CPU.
     setImmediate(() => {
       if (stopped) return;
-      worker = startIngestWorker({ dbPath, dataDir: data, roots, follow: true }, relayToTui(events), WORKER_URL);
+      try {
+        worker = startIngestWorker({ dbPath, dataDir: data, roots, follow: true }, relayToTui(events), WORKER_URL);
+      } catch (err) {
+        events.emit({ type: 'progress', text: `indexing failed: ${(err as Error).message}` });
+      }
     });
     await run;
   } finally {

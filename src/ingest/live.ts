@@ -30,6 +30,12 @@ export interface LiveTimings {
   readonly sweepMs: number;
   /** A burst of change events on one file is read once, this long after its first event. */
   readonly debounceMs: number;
+  /**
+   * After a read prompted by a change event, the file is looked at once more this long after the read. chokidar
+   * drops a file's 'change' events that follow its previous one within 50 ms and never sends them later, so without
+   * this look the last lines of a burst of writes would wait for the next write or the next sweep.
+   */
+  readonly trailingLookMs: number;
 }
 
 export const DEFAULT_TIMINGS: LiveTimings = {
@@ -39,6 +45,7 @@ export const DEFAULT_TIMINGS: LiveTimings = {
   warmWindowMs: 24 * 3_600_000,
   sweepMs: 60_000,
   debounceMs: 15,
+  trailingLookMs: 60,
 };
 
 export interface LiveListener {
@@ -79,6 +86,8 @@ export class LiveIngest {
   /** Watched file → the source it belongs to (a database's `-wal` → the database). */
   private readonly watchedFor = new Map<string, string>();
   private readonly pending = new Map<string, NodeJS.Timeout>();
+  /** Watched sources → the timer of their trailing look (see `LiveTimings.trailingLookMs`). */
+  private readonly trailing = new Map<string, NodeJS.Timeout>();
   private readonly timers: NodeJS.Timeout[] = [];
   private watcher: FSWatcher | null = null;
   private paused = false;
@@ -153,8 +162,9 @@ export class LiveIngest {
   async close(): Promise<void> {
     this.closed = true;
     for (const t of this.timers) clearInterval(t);
-    for (const t of this.pending.values()) clearTimeout(t);
+    for (const t of [...this.pending.values(), ...this.trailing.values()]) clearTimeout(t);
     this.pending.clear();
+    this.trailing.clear();
     await this.watcher?.close();
   }
 
@@ -220,8 +230,32 @@ export class LiveIngest {
       p,
       setTimeout(() => {
         this.pending.delete(p);
-        if (!this.paused) this.readPath(p);
+        if (this.paused) return;
+        this.readPath(p);
+        this.lookAgain(p);
       }, this.timings.debounceMs),
+    );
+  }
+
+  /**
+   * One more look at a file just read because of a change event, once chokidar's 50 ms window has passed: a write
+   * in that window raised no event. Re-armed by every read, so the look always follows the latest one; it reads
+   * only when the file's identity moved, and looks again after that read.
+   */
+  private lookAgain(p: string): void {
+    if (this.closed) return;
+    clearTimeout(this.trailing.get(p));
+    this.trailing.set(
+      p,
+      setTimeout(() => {
+        this.trailing.delete(p);
+        const known = this.files.get(p);
+        if (this.paused || this.closed || !known) return;
+        const id = identityOf(known.adapter, p);
+        if (id && id.size === known.candidate.size && id.mtimeMs === known.candidate.mtimeMs) return;
+        this.readPath(p);
+        this.lookAgain(p);
+      }, this.timings.trailingLookMs),
     );
   }
 
