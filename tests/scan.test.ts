@@ -102,6 +102,21 @@ describe('pending messages', () => {
     secretStore.save([{ id: ids[4], spans: { text: [], tool_input: [], data: [] } }], DETECTOR_VERSION);
     expect(secretStore.pending(DETECTOR_VERSION, 10, ids[2]).map((m) => m.id)).toEqual([ids[3], ids[5], ids[6]]);
   });
+
+  it('stop before the message that would take a batch over its byte budget, and always hold one', () => {
+    // Newest first: 1000, 1000 and 3000 bytes (a tool call's input counts too), then three of 10.
+    const sizes = [10, 10, 10, 3000, 1000, 1000];
+    const messages = sizes.map((n, i) => parsedMessage(i + 1, i === 3 ? { text: 'x'.repeat(n - 4), toolInput: 'abcd' } : { text: 'x'.repeat(n) }));
+    store = makeStore([{ id: 's', messages }]);
+    const secretStore = new SecretStore(store.db);
+    const all = secretStore.pending(DETECTOR_VERSION, 100);
+    const lengths = (ms: { text: string; toolInput: string | null }[]) => ms.map((m) => m.text.length + (m.toolInput?.length ?? 0));
+    expect(lengths(secretStore.pending(DETECTOR_VERSION, 100, undefined, 2500))).toEqual([1000, 1000]);
+    expect(lengths(secretStore.pending(DETECTOR_VERSION, 100, all[1].id, 2500))).toEqual([3000]);
+    expect(lengths(secretStore.pending(DETECTOR_VERSION, 100, all[1].id, 3030))).toEqual([3000, 10, 10, 10]);
+    // The message limit still applies under a large budget.
+    expect(secretStore.pending(DETECTOR_VERSION, 2, undefined, 1e9)).toHaveLength(2);
+  });
 });
 
 describe('the report', () => {

@@ -36,7 +36,7 @@ async function runSections(opts: BenchOptions, report: BenchReport, root: string
     return dir;
   };
   const done = (name: string) => {
-    if (!opts.keep) fs.rmSync(path.join(root, name), { recursive: true, force: true });
+    if (!opts.keep) fs.rmSync(path.join(root, name), { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     report.write(OUT); // after every section, so a long run that fails late keeps what it measured
   };
   const figure = report.figure.bind(report);
@@ -111,7 +111,8 @@ async function main(): Promise<number> {
   try {
     await runSections(opts, report, root);
   } finally {
-    if (!opts.keep) fs.rmSync(root, { recursive: true, force: true });
+    // Retried: a git process the restore section started may still be packing objects in its scratch repository.
+    if (!opts.keep) fs.rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     else log(`kept ${root}`);
     report.write(OUT);
     log(`\nwritten ${OUT} (${((performance.now() - t0) / 60_000).toFixed(1)} min)`);

@@ -47,6 +47,8 @@ function git(cwd: string, args: string[]): string {
 function makeRepo(dir: string, files: Map<string, string>): void {
   fs.mkdirSync(dir, { recursive: true });
   git(dir, ['init', '-q', '-b', 'main']);
+  // No background `gc --auto` after the commit: it would skew later figures and race the scratch directory's removal.
+  git(dir, ['config', 'gc.auto', '0']);
   for (const [rel, text] of files) {
     fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
     fs.writeFileSync(path.join(dir, rel), text);

@@ -11,6 +11,8 @@ export type DetectBatch = (items: readonly MessageToScan[]) => Promise<ScanResul
 
 /** Messages per batch: small enough that a live message waits little, large enough to amortise the round trips. */
 const BATCH = 400;
+/** And at most this much content per batch: both threads hold a batch at once, and tool outputs reach megabytes. */
+const BATCH_BYTES = 4 * 2 ** 20;
 
 /** Pure: the spans of every field of each message. */
 export function detectMessages(items: readonly MessageToScan[]): ScanResult[] {
@@ -64,7 +66,7 @@ export class RedactionScanner {
       let before: number | undefined;
       for (;;) {
         if (this.closed) return;
-        const batch = this.store.pending(this.version, BATCH, before);
+        const batch = this.store.pending(this.version, BATCH, before, BATCH_BYTES);
         if (batch.length === 0) break;
         before = batch[batch.length - 1].id;
         const results = await this.detect(batch);
@@ -78,9 +80,12 @@ export class RedactionScanner {
   }
 }
 
+/** The detector allocates little per byte it reads: a small young generation keeps its thread small (see client.ts). */
+const DETECTOR_YOUNG_GENERATION_MB = 4;
+
 /** Detection in a worker thread of its own (dist/redact-worker.js), so a large first scan uses the second core. */
 export function threadedDetector(url: URL): { detect: DetectBatch; close: () => Promise<void> } {
-  const worker = new Worker(url, { stdout: true, stderr: true });
+  const worker = new Worker(url, { stdout: true, stderr: true, resourceLimits: { maxYoungGenerationSizeMb: DETECTOR_YOUNG_GENERATION_MB } });
   worker.unref();
   let next = 0;
   const pending = new Map<number, { resolve: (r: ScanResult[]) => void; reject: (e: Error) => void }>();

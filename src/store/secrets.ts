@@ -37,19 +37,28 @@ export class SecretStore {
   /**
    * Messages not scanned with `version`, newest first (what the user is most likely to look at). A pass over many
    * batches gives the last id it got as `beforeId`: the next batch then starts below it instead of walking again past
-   * every message already scanned (which made a full pass quadratic).
+   * every message already scanned (which made a full pass quadratic). With `maxBytes`, the batch stops before the
+   * message that would take it over that many bytes of content (it always holds at least one).
    */
-  pending(version: number, limit: number, beforeId?: number): MessageToScan[] {
-    if (beforeId !== undefined) {
-      return this.statements
-        .get(`SELECT id, text, tool_input AS toolInput, data FROM message
-              WHERE (secrets_version IS NULL OR secrets_version < @version) AND id < @beforeId ORDER BY id DESC LIMIT @limit`)
-        .all({ version, limit, beforeId }) as MessageToScan[];
+  pending(version: number, limit: number, beforeId?: number, maxBytes = Infinity): MessageToScan[] {
+    const params = { version, limit, beforeId: beforeId ?? Number.MAX_SAFE_INTEGER };
+    const unscanned = '(secrets_version IS NULL OR secrets_version < @version) AND id < @beforeId';
+    if (maxBytes !== Infinity) {
+      // Sizes first (octet_length reads no content): a batch of a few multi-MB tool outputs is cut short, so the
+      // threads holding it (the writer's and the detector's) stay small.
+      const sizes = this.statements
+        .get(`SELECT id, octet_length(text) + coalesce(octet_length(tool_input), 0) + coalesce(octet_length(data), 0) AS bytes
+              FROM message WHERE ${unscanned} ORDER BY id DESC LIMIT @limit`)
+        .all(params) as { id: number; bytes: number }[];
+      let taken = 0;
+      let bytes = 0;
+      while (taken < sizes.length && (taken === 0 || bytes + sizes[taken].bytes <= maxBytes)) bytes += sizes[taken++].bytes;
+      params.limit = taken;
     }
+    if (params.limit === 0) return [];
     return this.statements
-      .get(`SELECT id, text, tool_input AS toolInput, data FROM message
-            WHERE secrets_version IS NULL OR secrets_version < @version ORDER BY id DESC LIMIT @limit`)
-      .all({ version, limit }) as MessageToScan[];
+      .get(`SELECT id, text, tool_input AS toolInput, data FROM message WHERE ${unscanned} ORDER BY id DESC LIMIT @limit`)
+      .all(params) as MessageToScan[];
   }
 
   progress(version: number): { scanned: number; total: number } {
