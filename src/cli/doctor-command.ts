@@ -17,6 +17,7 @@ import { chooseRoots, type RootFlags } from '../doctor/origins.js';
 import { agentReport, indexReport, renderDoctor, type DoctorReport } from '../doctor/report.js';
 import type { Env, Platform } from '../paths.js';
 import { RuntimeError } from './common.js';
+import { decimal, grouped } from '../numbers.js';
 
 export interface DoctorContext {
   readonly dbPath: string;
@@ -49,14 +50,14 @@ function progressPrinter(out: DoctorContext['progress'], afterMs: number): { onP
   const started = performance.now();
   let last = 0;
   let shown = false;
-  const mb = (b: number) => (b / 1e6).toLocaleString('en-US', { maximumFractionDigits: b < 10e6 ? 1 : 0 });
+  const mb = (b: number) => decimal(b / 1e6, b < 10e6 ? 1 : 0);
   return {
     onProgress(p) {
       const now = performance.now();
       if (now - started < afterMs || (now - last < 1000 && p.filesDone < p.filesTotal)) return;
       last = now;
       shown = true;
-      const text = `doctor: reading ${p.filesDone.toLocaleString('en-US')}/${p.filesTotal.toLocaleString('en-US')} files · ${mb(p.bytesDone)}/${mb(p.bytesTotal)} MB`;
+      const text = `doctor: reading ${grouped(p.filesDone)}/${grouped(p.filesTotal)} files · ${mb(p.bytesDone)}/${mb(p.bytesTotal)} MB`;
       out.write(out.isTTY ? `\r\x1b[2K${text}` : `${text}\n`);
     },
     end() {

@@ -33,6 +33,7 @@ import type { SessionRow } from '../store/rows.js';
 import { SecretStore } from '../store/secrets.js';
 import type { CliOptions } from './args.js';
 import { resolveSession, RuntimeError } from './common.js';
+import { grouped } from '../numbers.js';
 
 export interface ExportIO {
   /** Where the document goes without --out. */
@@ -292,7 +293,7 @@ export function runScan(ctx: { dbPath: string; io: ExportIO }, opts: CliOptions)
       const scannedNow = catchUpSecretScan(store, DETECTOR_VERSION, (done, todo) => {
         if (!progress || Date.now() - shown < PROGRESS_INTERVAL_MS) return;
         shown = Date.now();
-        progress(`scanning for secrets: ${done.toLocaleString('en-US')} of ${todo.toLocaleString('en-US')} messages`);
+        progress(`scanning for secrets: ${grouped(done)} of ${grouped(todo)} messages`);
       });
       if (progress && shown) progress('');
       const reader = new StoreReader(db);

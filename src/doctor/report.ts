@@ -8,6 +8,7 @@ import type { Agent } from '../model.js';
 import { AGENT_NAMES, agentHints } from './hints.js';
 import type { IndexProbe } from './index-probe.js';
 import type { ChosenRoot } from './origins.js';
+import { decimal, grouped } from '../numbers.js';
 
 export interface LocationReport {
   readonly path: string;
@@ -115,7 +116,7 @@ export function indexReport(p: IndexProbe): IndexReport {
 // ---------------------------------------------------------------------------------------------------------------
 // Plain text
 
-const n = (x: number) => x.toLocaleString('en-US');
+const n = grouped;
 const count = (x: number, one: string, many = `${one}s`) => `${n(x)} ${x === 1 ? one : many}`;
 const LABEL_W = 11;
 const row = (label: string, text: string) => `  ${label.padEnd(LABEL_W)}${text}`;
@@ -124,7 +125,7 @@ const more = (text: string) => `  ${' '.repeat(LABEL_W)}${text}`;
 const LIST_MAX = 5;
 
 function mb(bytes: number): string {
-  return bytes < 1e6 ? `${n(Math.max(1, Math.round(bytes / 1e3)))} kB` : `${(bytes / 1e6).toLocaleString('en-US', { maximumFractionDigits: 1 })} MB`;
+  return bytes < 1e6 ? `${n(Math.max(1, Math.round(bytes / 1e3)))} kB` : `${decimal(bytes / 1e6, 1)} MB`;
 }
 
 function agentText(a: AgentReport, show: (p: string) => string, inText: (t: string) => string): string[] {

@@ -9,6 +9,8 @@ import { detectMessages } from '../redact/scanner.js';
 import type { SessionRow } from '../store/rows.js';
 import type { SecretStore } from '../store/secrets.js';
 import { truncate, visibleControls } from './text.js';
+import { plural } from '../ui/format.js';
+import { grouped } from '../numbers.js';
 
 /**
  * Messages per batch (one transaction each). Small because a batch holds its messages' text, tool input and data
@@ -100,11 +102,10 @@ export function scanReportJson(r: ScanReport) {
   };
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
 /** The plain-text report: one line per session (id, agent, total, project, title), its counts by kind below it. */
 export function scanReportText(r: ScanReport): string {
-  const scanned = `${plural(r.scannedMessages, 'message')} scanned${r.scannedNow ? ` (${r.scannedNow.toLocaleString('en-US')} just now)` : ''}, detector version ${r.detectorVersion}`;
+  const scanned = `${plural(r.scannedMessages, 'message')} scanned${r.scannedNow ? ` (${grouped(r.scannedNow)} just now)` : ''}, detector version ${r.detectorVersion}`;
   if (r.sessions.length === 0) return `no secrets found: ${scanned}`;
   const agentWidth = Math.max(...r.sessions.map((s) => (s.agent ?? '-').length));
   const totalWidth = Math.max(...r.sessions.map((s) => String(s.total).length));

@@ -1,5 +1,6 @@
 /** Small pure formatters shared by the screens: ages, times, paths, agent names. */
 import type { Agent } from '../model.js';
+import { decimal, grouped } from '../numbers.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -60,7 +61,7 @@ export function agentLabel(agent: Agent): string {
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  return `${grouped(n)} ${n === 1 ? one : many}`;
 }
 
 /** `▕██████░░░░▏` for a fraction done. */
@@ -72,11 +73,11 @@ export function progressBar(fraction: number, width = 10): string {
 /** `indexing ▕██████░░░░▏ 1,204/15,000 files · 310/2,400 MB`: the first index's progress for the status line. */
 export function progressText(p: { filesDone: number; filesTotal: number; bytesDone: number; bytesTotal: number }): string {
   const fraction = p.bytesTotal > 0 ? p.bytesDone / p.bytesTotal : p.filesTotal > 0 ? p.filesDone / p.filesTotal : 1;
-  const mb = (n: number) => (n / 1e6).toLocaleString('en-US', { maximumFractionDigits: n < 10e6 ? 1 : 0 });
-  return `indexing ${progressBar(fraction)} ${p.filesDone.toLocaleString('en-US')}/${p.filesTotal.toLocaleString('en-US')} files · ${mb(p.bytesDone)}/${mb(p.bytesTotal)} MB`;
+  const mb = (n: number) => decimal(n / 1e6, n < 10e6 ? 1 : 0);
+  return `indexing ${progressBar(fraction)} ${grouped(p.filesDone)}/${grouped(p.filesTotal)} files · ${mb(p.bytesDone)}/${mb(p.bytesTotal)} MB`;
 }
 
 /** `secrets ▕███░░░░░░░▏ 12,000/80,000 messages`: the background scan's progress. */
 export function secretsProgressText(p: { scanned: number; total: number }): string {
-  return `secrets ${progressBar(p.total > 0 ? p.scanned / p.total : 1)} ${p.scanned.toLocaleString('en-US')}/${p.total.toLocaleString('en-US')} messages`;
+  return `secrets ${progressBar(p.total > 0 ? p.scanned / p.total : 1)} ${grouped(p.scanned)}/${grouped(p.total)} messages`;
 }

@@ -6,6 +6,7 @@ import type { MessageKind } from '../model.js';
 import type { MessageRow } from '../store/rows.js';
 import { sanitize, wrapText } from './text.js';
 import type { Role } from './theme.js';
+import { grouped } from '../numbers.js';
 
 export interface BodyRow {
   readonly text: string;
@@ -96,7 +97,7 @@ export function layoutBody(m: MessageRow, width: number, fold: boolean): BodyLay
       return {
         rows: [
           ...rows.map((t) => ({ text: t, role })),
-          { text: `… folded (${lines.toLocaleString('en-US')} lines in all) · t unfolds`, role: 'text.secondary' },
+          { text: `… folded (${grouped(lines)} lines in all) · t unfolds`, role: 'text.secondary' },
         ],
         folded: true,
       };
