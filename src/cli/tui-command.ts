@@ -5,10 +5,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildDemo } from '../demo/demo.js';
 import { startIngestWorker, type IngestClient } from '../ingest/client.js';
 import type { FromWorker } from '../ingest/protocol.js';
-import { adaptersFor, type SourceRoots } from '../ingest/sources.js';
+import type { SourceRoots } from '../ingest/sources.js';
 import { dataDir, projectRootOf, resolveDbPath } from '../paths.js';
 import { closeDatabase, ensureIndex, openDatabase } from '../store/db.js';
 import { StoreReader } from '../store/reader.js';
@@ -17,7 +16,6 @@ import type { RestoreRequest } from '../restore/perform.js';
 import { runTui, TuiEvents } from '../ui/run.js';
 import { UsageError, type CliOptions } from './args.js';
 import { resolveRoots, withReader } from './common.js';
-import { indexPass } from './session-commands.js';
 import { timelineActions } from './timeline-actions.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
@@ -60,10 +58,12 @@ export async function openTui(opts: CliOptions): Promise<void> {
   let notice: string | undefined;
   let demoRoot: string | undefined;
   const hasIndex = fs.existsSync(dbPath) && withReader(dbPath, (r) => r.countSessions({ includeChildren: true }) > 0);
-  // Listing every assistant's files costs time before the first frame: only needed when the index is empty.
-  const hasHistory = hasIndex || adaptersFor(roots).some((a) => a.discover().length > 0);
+  // Listing every assistant's files costs time before the first frame: only needed when the index is empty. So is
+  // the code that reads them (the worker has its own): loaded only then.
+  const hasHistory = hasIndex || (await import('../ingest/sources.js')).adaptersFor(roots).some((a) => a.discover().length > 0);
   if (opts.demo || (!hasHistory && !hasIndex)) {
     demoRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'mantra-demo-'));
+    const [{ buildDemo }, { indexPass }] = await Promise.all([import('../demo/demo.js'), import('./session-commands.js')]);
     const demo = buildDemo(demoRoot);
     const looked = [roots.claudeDir, roots.codexDir, roots.geminiDir, roots.cursorDir, roots.cursorCliDir].filter(Boolean).join(', ');
     notice = opts.demo ? 'demo data' : `no assistant history in ${looked}: showing demo data`;
