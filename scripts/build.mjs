@@ -1,7 +1,8 @@
 // Bundles the CLI (and its worker and benchmark) into single files: start-up is dominated by module loading,
 // and one production bundle starts about twice as fast as an unbundled Ink program.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 // Ink imports react-devtools-core only when DEV=true. Left external, esbuild would hoist that import to the top of
 // the ESM bundle and every start would fail without the package; an empty module keeps the bundle self-contained.
@@ -13,7 +14,21 @@ const withoutDevtools = {
   },
 };
 
+// Ink, wrap-ansi, cli-truncate and widest-line measure every row with string-width; src/ui/string-width.ts gives the
+// same answers with a fast path for narrow text (and is what the screens measure with). Its own import of the
+// package resolves normally.
+const SHARED_STRING_WIDTH = fileURLToPath(new URL('../src/ui/string-width.ts', import.meta.url));
+const sharedStringWidth = {
+  name: 'shared-string-width',
+  setup(b) {
+    b.onResolve({ filter: /^string-width$/ }, (args) => (args.importer === SHARED_STRING_WIDTH ? undefined : { path: SHARED_STRING_WIDTH }));
+  },
+};
+
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+
+// Chunk names carry content hashes: without a clean start, every build would leave the previous chunks behind.
+rmSync(fileURLToPath(new URL('../dist', import.meta.url)), { recursive: true, force: true });
 
 await build({
   entryPoints: {
@@ -38,7 +53,7 @@ await build({
   legalComments: 'none',
   // better-sqlite3 loads a native addon, so it stays a package.
   external: ['better-sqlite3'],
-  plugins: [withoutDevtools],
+  plugins: [withoutDevtools, sharedStringWidth],
   define: {
     'process.env.NODE_ENV': '"production"',
     MANTRA_VERSION: JSON.stringify(pkg.version),

@@ -3,7 +3,7 @@
  * Logs carry ANSI colour codes, cursor movement, carriage-return progress bars, BiDi overrides and wide characters;
  * any of them drawn raw would tear the frame. Widths are terminal cells (string-width), never `.length`.
  */
-import stringWidth from 'string-width';
+import stringWidth from './string-width.js';
 
 // CSI (ESC [ … final), OSC (ESC ] … BEL|ST), DCS/SOS/PM/APC (ESC P|X|^|_ … ST), two-char escapes (ESC x),
 // and their 8-bit forms (CSI = 0x9b, OSC = 0x9d).
