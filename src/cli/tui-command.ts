@@ -2,6 +2,7 @@
  * The TUI command: open the index read-only for the screens, and start the ingest worker (the only writer) to bring
  * the index up to date and follow the assistants while the TUI is open. The list is usable from the first frame.
  */
+import type Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,7 +16,7 @@ import { progressText, secretsProgressText } from '../ui/format.js';
 import type { RestoreRequest } from '../restore/perform.js';
 import { runTui, TuiEvents } from '../ui/run.js';
 import { UsageError, type CliOptions } from './args.js';
-import { resolveRoots, withReader } from './common.js';
+import { resolveRoots } from './common.js';
 import { timelineActions } from './timeline-actions.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
@@ -57,7 +58,14 @@ export async function openTui(opts: CliOptions): Promise<void> {
   let roots: SourceRoots = resolveRoots(opts);
   let notice: string | undefined;
   let demoRoot: string | undefined;
-  const hasIndex = fs.existsSync(dbPath) && withReader(dbPath, (r) => r.countSessions({ includeChildren: true }) > 0);
+  // One read-only connection serves both the question below and the screens (an index of an older schema is upgraded
+  // first: the reader needs today's).
+  let db: Database.Database | undefined;
+  if (fs.existsSync(dbPath)) {
+    ensureIndex(dbPath);
+    db = openDatabase(dbPath, { readonly: true });
+  }
+  const hasIndex = db !== undefined && new StoreReader(db).countSessions({ includeChildren: true }) > 0;
   // Listing every assistant's files costs time before the first frame: only needed when the index is empty. So is
   // the code that reads them (the worker has its own): loaded only then.
   const hasHistory = hasIndex || (await import('../ingest/sources.js')).adaptersFor(roots).some((a) => a.discover().length > 0);
@@ -71,9 +79,13 @@ export async function openTui(opts: CliOptions): Promise<void> {
     roots = { claudeDir: demo.claudeDir, codexDir: demo.codexDir, geminiDir: demo.geminiDir, cursorDir: demo.cursorDir, antigravityDirs: [demo.antigravityDir] };
     dbPath = path.join(demoRoot, 'index.db');
     indexPass(dbPath, roots); // small and local: indexed before the first frame
+    if (db) closeDatabase(db);
+    db = undefined;
   }
-  ensureIndex(dbPath);
-  const db = openDatabase(dbPath, { readonly: true });
+  if (!db) {
+    ensureIndex(dbPath);
+    db = openDatabase(dbPath, { readonly: true });
+  }
   const reader = new StoreReader(db);
   const events = new TuiEvents();
   const data = demoRoot ? path.join(demoRoot, 'data') : dataDir();
