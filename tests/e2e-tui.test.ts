@@ -91,6 +91,20 @@ describe.each([
   });
 });
 
+it('draws its first frame before Ink has loaded, and Ink then draws the same list in place', () => {
+  pane = new TmuxPane(100, 30, { HOME: home, XDG_DATA_HOME: path.join(home, 'xdg') });
+  pane.start();
+  pane.run(`node ${CLI} --demo`);
+  // Polled without pause: the first screen that shows the list, most likely the painted one.
+  const first = pane.waitFor((s) => /\d+ sessions/.test(s), 15_000, 0);
+  const settled = pane.settle();
+  const withoutFooter = (s: string) => s.replace(/\n+$/, '').split('\n').slice(0, -1);
+  expect(withoutFooter(first)).toEqual(withoutFooter(settled));
+  assertFits(first, 100, 30);
+  pane.keys('q');
+  pane.waitFor((s) => /PROMPT\$ *$/m.test(s.trimEnd()));
+});
+
 it('follows a resize without overflowing', () => {
   pane = new TmuxPane(100, 30, { HOME: home, XDG_DATA_HOME: path.join(home, 'xdg') });
   pane.start();

@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { App } from '../src/ui/App.js';
 import { TuiEvents } from '../src/ui/events.js';
 import { ListView } from '../src/ui/ListView.js';
-import { NO_COLOR_THEME, ThemeContext } from '../src/ui/theme.js';
+import { NO_COLOR_THEME } from '../src/ui/theme.js';
+import { ThemeContext } from '../src/ui/theme-context.js';
 import { KEYS, mount, rowsOf, type Harness } from './helpers/ink.js';
 import { makeStore, parsedMessage, type TestStore } from './helpers/store.js';
 

@@ -14,7 +14,11 @@ import { closeDatabase, ensureIndex, openDatabase } from '../store/db.js';
 import { StoreReader } from '../store/reader.js';
 import { progressText, secretsProgressText } from '../ui/format.js';
 import type { RestoreRequest } from '../restore/perform.js';
-import { runTui, TuiEvents } from '../ui/run.js';
+import { TuiEvents } from '../ui/events.js';
+import { firstListScreen } from '../ui/list-screen.js';
+import { paintScreen } from '../ui/paint.js';
+import { AltScreen, terminalSize } from '../ui/screen.js';
+import { themeFor } from '../ui/theme.js';
 import { UsageError, type CliOptions } from './args.js';
 import { resolveRoots } from './common.js';
 import { timelineActions } from './timeline-actions.js';
@@ -92,11 +96,17 @@ export async function openTui(opts: CliOptions): Promise<void> {
   let worker: IngestClient | undefined;
   let stopped = false;
   const perform = (req: RestoreRequest) => (worker ? worker.request(req) : Promise.reject(new Error('the index worker has not started yet')));
+  const screen = new AltScreen();
   try {
+    // The first frame is painted from the index without Ink, whose loading (React, its reconciler, Yoga) is most of a
+    // start: the list shows at once, and Ink's first render replaces it in place with the same rows.
+    const size = terminalSize(process.stdout);
+    screen.paint(paintScreen(firstListScreen(reader, size, { notice, now: Date.now(), home: process.env.HOME }), size.columns, themeFor(process.env)));
+    const { runTui } = await import('../ui/run.js');
     // In the demo "this project" is the demo's repository; otherwise the repository of the current directory.
     const thisProject = demoRoot ? path.join(demoRoot, 'shop') : projectRootOf(process.cwd());
     const actions = timelineActions(async () => new (await import('../restore/index.js')).RestoreService({ reader, dataDir: data, writer: null }), perform);
-    const { run } = runTui(reader, { notice, events, thisProject, actions });
+    const { run } = runTui(reader, { notice, events, thisProject, actions, screen });
     // The first frame is drawn from what the index holds; only then does the worker start catching up, so its start
     // (its own bundle, the index, discovery) does not compete with the first frame for the CPU.
     setImmediate(() => {
@@ -110,6 +120,7 @@ export async function openTui(opts: CliOptions): Promise<void> {
     await run;
   } finally {
     stopped = true;
+    screen.restore();
     await worker?.stop();
     closeDatabase(db);
     if (demoRoot) fs.rmSync(demoRoot, { recursive: true, force: true });

@@ -14,6 +14,7 @@ import { HelpView, helpBodyHeight, helpRows } from './HelpView.js';
 import { useSessionPage, useTerminalSize, useTimelineData, type Size } from './hooks.js';
 import { keyNames, resolveKey, type CommandId } from './keys.js';
 import { ListView, listHeight } from './ListView.js';
+import { listScope } from './list-screen.js';
 import { layoutBody, type BodyRow } from './message-body.js';
 import {
   applyCommand,
@@ -31,13 +32,13 @@ import {
 } from './navigation.js';
 import { restoreRows, undoRows } from './overlays.js';
 import { panelBodyHeight, PanelView } from './PanelView.js';
-import type { Span } from './Row.js';
-import { COLOR_THEME, ThemeContext, type Theme } from './theme.js';
+import type { Span } from './spans.js';
+import { COLOR_THEME, type Theme } from './theme.js';
+import { ThemeContext } from './theme-context.js';
 import { scrubberWidth, splitBody, timelineBodyHeight, TimelineView } from './TimelineView.js';
 import { useLatest, type Async } from './use-latest.js';
 import { redactText } from '../redact/mask.js';
 import { visibleMatch } from '../search/index.js';
-import { displayPath } from './format.js';
 import { groupBySession, searchOffset, searchRows } from './search-rows.js';
 import { searchBodyHeight, SearchView } from './SearchView.js';
 import { maskMessage, secretCount, secretKinds, spansOfMessage } from './secrets.js';
@@ -389,7 +390,7 @@ export function App(props: AppProps): React.JSX.Element {
         rows={page.rows}
         total={page.total}
         window={nav.list}
-        scope={`${agentFilter ?? 'all agents'} · ${projectFilter ? displayPath(projectFilter, props.home) : 'all projects'}`}
+        scope={listScope(agentFilter, projectFilter, props.home)}
         notice={props.notice}
         progress={progress}
         now={now}

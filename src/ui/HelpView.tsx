@@ -2,7 +2,8 @@
 import React from 'react';
 import { Box } from 'ink';
 import { footerHintList, helpSections } from './keys.js';
-import { hintSpans, Row, whileFits, type Span } from './Row.js';
+import { Row } from './Row.js';
+import { hintSpans, whileFits, type Span } from './spans.js';
 import { fit } from './text.js';
 
 const KEYS_W = 24;

@@ -3,7 +3,8 @@ import React from 'react';
 import { Box } from 'ink';
 import { footerHintList, type CommandId, type ScreenKind } from './keys.js';
 import type { BodyRow } from './message-body.js';
-import { hintSpans, Row, whileFits, type Span } from './Row.js';
+import { Row } from './Row.js';
+import { hintSpans, whileFits, type Span } from './spans.js';
 
 export function panelBodyHeight(screenRows: number): number {
   return Math.max(1, screenRows - 2);

@@ -5,7 +5,8 @@ import type { SearchKind } from '../search/types.js';
 import { displayPath } from './format.js';
 import { footerHintList } from './keys.js';
 import type { SearchScopeName } from './navigation.js';
-import { hintSpans, Row, whileFits, type Span } from './Row.js';
+import { Row } from './Row.js';
+import { hintSpans, whileFits, type Span } from './spans.js';
 import type { SearchRow } from './search-rows.js';
 
 export function searchBodyHeight(screenRows: number): number {

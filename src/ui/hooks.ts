@@ -5,18 +5,14 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useStdout } from 'ink';
 import type { MessageRow, ScrubBucket, SessionFilter, SessionRow, TimelineReader } from '../store/rows.js';
+import { terminalSize, type Size } from './screen.js';
 
-export interface Size {
-  readonly columns: number;
-  readonly rows: number;
-}
-
-const FALLBACK: Size = { columns: 80, rows: 24 };
+export type { Size } from './screen.js';
 
 /** The terminal's size, following resizes. `fixed` (tests, benchmarks) overrides it. */
 export function useTerminalSize(fixed?: Size): Size {
   const { stdout } = useStdout();
-  const read = (): Size => ({ columns: stdout.columns || FALLBACK.columns, rows: stdout.rows || FALLBACK.rows });
+  const read = (): Size => terminalSize(stdout);
   const [size, setSize] = useState<Size>(fixed ?? read);
   useEffect(() => {
     if (fixed) return;

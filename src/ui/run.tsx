@@ -6,6 +6,7 @@ import React from 'react';
 import { render } from 'ink';
 import type { TimelineReader } from '../store/rows.js';
 import { App } from './App.js';
+import { AltScreen } from './screen.js';
 import type { TimelineActions } from './actions.js';
 import { TuiEvents } from './events.js';
 import { themeFor } from './theme.js';
@@ -20,23 +21,14 @@ export interface TuiOptions {
   readonly thisProject?: string | null;
   /** Where the rest of the program tells the TUI about progress and changes (one is made when not given). */
   readonly events?: TuiEvents;
+  /** The screen, when the caller took it already (to paint a first frame before Ink loaded). */
+  readonly screen?: AltScreen;
 }
-
-const ENTER_ALT_SCREEN = '\u001b[?1049h\u001b[H\u001b[2J\u001b[?25l';
-const LEAVE_ALT_SCREEN = '\u001b[?25h\u001b[?1049l';
 
 export function runTui(reader: TimelineReader, options: TuiOptions = {}): { events: TuiEvents; run: Promise<void> } {
   const events = options.events ?? new TuiEvents();
-  const out = process.stdout;
-  let restored = false;
-  const restore = () => {
-    if (restored) return;
-    restored = true;
-    out.write(LEAVE_ALT_SCREEN);
-  };
-  out.write(ENTER_ALT_SCREEN);
-  // Last resort for exits that skip the normal path (process.exit from elsewhere, an uncaught error).
-  process.once('exit', restore);
+  const screen = options.screen ?? new AltScreen();
+  const restore = screen.restore;
 
   const instance = render(
     <App

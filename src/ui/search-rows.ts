@@ -5,7 +5,7 @@
 import type { HitKind, SearchHit } from '../search/types.js';
 import { MARK_END, MARK_START } from '../search/snippet.js';
 import { agentLabel, age, displayPath } from './format.js';
-import type { Span } from './Row.js';
+import type { Span } from './spans.js';
 import { oneLine, sanitize } from './text.js';
 import type { Role } from './theme.js';
 

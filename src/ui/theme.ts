@@ -2,8 +2,6 @@
  * Colours are roles, mapped by a theme. `NO_COLOR` (https://no-color.org) selects a theme without colour, where
  * meaning is carried by glyphs and bold/inverse alone.
  */
-import { createContext, useContext } from 'react';
-
 export type Role =
   | 'text.primary'
   | 'text.secondary'
@@ -102,10 +100,4 @@ export const NO_COLOR_THEME: Theme = {
 /** `NO_COLOR` set to any non-empty value turns colour off. */
 export function themeFor(env: Readonly<Record<string, string | undefined>>): Theme {
   return env.NO_COLOR ? NO_COLOR_THEME : COLOR_THEME;
-}
-
-export const ThemeContext = createContext<Theme>(COLOR_THEME);
-
-export function useTheme(): Theme {
-  return useContext(ThemeContext);
 }
