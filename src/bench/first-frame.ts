@@ -36,6 +36,28 @@ export function timeFirstFrame(command: string, drawn: (screen: string) => boole
   }
 }
 
+/**
+ * Starts `command`, waits for `drawn`, presses `key` at once and times until `handled(screen)`: from the start to the
+ * first key answered, whatever the program still had to load after its first frame.
+ */
+export function timeFirstKey(command: string, drawn: (screen: string) => boolean, key: string, handled: (screen: string) => boolean, env: Record<string, string>, cols = 100, rows = 30): number {
+  const pane = new TmuxPane(cols, rows, env);
+  let pid: number | null = null;
+  try {
+    const t0 = performance.now();
+    pane.startCommand(command);
+    pane.waitFor(drawn, 20_000, 0);
+    pane.keys(key);
+    pane.waitFor(handled, 20_000, 0);
+    const ms = performance.now() - t0;
+    pid = pane.panePid();
+    return ms;
+  } finally {
+    pane.kill();
+    if (pid !== null) waitForExit(pid, 10_000);
+  }
+}
+
 function running(pid: number): boolean {
   try {
     // A zombie (state Z) has exited; only its parent has yet to collect it.

@@ -13,7 +13,7 @@ import { detectMessages, RedactionScanner } from '../redact/scanner.js';
 import { SecretStore } from '../store/secrets.js';
 import { jsonParseScan } from './cold-index.js';
 import { generateCorpus } from './corpus.js';
-import { summarizeFrames, timeFirstFrame, type FrameTiming } from './first-frame.js';
+import { summarizeFrames, timeFirstFrame, timeFirstKey, type FrameTiming } from './first-frame.js';
 import { statusBytes } from './proc.js';
 import type { Numbers } from './report.js';
 import { fmt, median, percentile } from './stats.js';
@@ -161,6 +161,13 @@ export async function runFoundationBench(o: FoundationBenchOptions): Promise<{ c
     hello.push(timeFirstFrame(`${process.execPath} ${o.inkHello}`, listDrawn, env));
     tui.push(timeFirstFrame(`${process.execPath} ${o.cli} --db ${dbPath} --claude-dir ${corpus.claudeDir}`, listDrawn, env));
   }
+  // The first frame is painted before Ink has loaded; a key pressed then waits for Ink. Down moves the selection
+  // from the first session to the second: the time a user waits to be answered.
+  const firstKey: number[] = [];
+  const secondSelected = (s: string) => (s.split('\n')[2] ?? '').startsWith('›');
+  for (let r = 0; r < Math.max(11, o.runs); r++) {
+    firstKey.push(timeFirstKey(`${process.execPath} ${o.cli} --db ${dbPath} --claude-dir ${corpus.claudeDir}`, listDrawn, 'Down', secondSelected, env));
+  }
   const h = summarizeFrames(hello);
   const f = summarizeFrames(tui);
   report('node empty script (baseline)', `${fmt(median(nodeStart))} ms median`, { medianMs: median(nodeStart) });
@@ -170,6 +177,11 @@ export async function runFoundationBench(o: FoundationBenchOptions): Promise<{ c
     `${fmt(f.wallMedianMs)} ms median, ${fmt(f.wallP95Ms)} ms p95, ${fmt(f.wallMedianMs / h.wallMedianMs, 2)}× the Ink hello world (+${fmt(f.wallMedianMs - h.wallMedianMs, 0)} ms); ` +
       `main thread CPU ${fmt(f.mainCpuMedianMs, 0)} ms (+${fmt(f.mainCpuMedianMs - h.mainCpuMedianMs, 0)} ms over the hello world)`,
     { ...f, helloWallMedianMs: h.wallMedianMs, helloMainCpuMedianMs: h.mainCpuMedianMs, nodeMedianMs: median(nodeStart) },
+  );
+  report(
+    'first key answered',
+    `${fmt(median(firstKey))} ms median, ${fmt(percentile(firstKey, 95))} ms p95 (Down pressed the moment the list shows, until the selection moves)`,
+    { medianMs: median(firstKey), p95Ms: percentile(firstKey, 95) },
   );
 
   log('TUI memory: open the largest session in a real terminal and step 100 messages (index scanned for secrets)');
