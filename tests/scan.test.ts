@@ -11,6 +11,7 @@ import { parseArgs } from '../src/cli/args.js';
 import { runScan, type ExportIO } from '../src/cli/export-commands.js';
 import { buildScanReport, catchUpSecretScan, scanReportJson, scanReportText } from '../src/export/scan.js';
 import { DETECTOR_VERSION } from '../src/redact/detect.js';
+import { detectMessages, threadedDetector } from '../src/redact/scanner.js';
 import type { SessionRow } from '../src/store/rows.js';
 import { SecretStore } from '../src/store/secrets.js';
 import { leaks, seededSecrets } from './helpers/seeded-secrets.js';
@@ -231,5 +232,41 @@ describe('mantra-tui scan', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the detection thread', () => {
+  // The bundle the ingest worker starts (npm test builds dist first).
+  const url = new URL('../dist/redact-worker.js', import.meta.url);
+  const items = (n: number) => Array.from({ length: n }, (_, i) => ({ id: i + 1, text: `line ${i} ${i % 3 === 0 ? AWS.text : 'nothing'}`, toolInput: null, data: null }));
+
+  it('is not started for small batches, which are scanned inline', async () => {
+    const detector = threadedDetector(url, { inlineBytes: 10_000 });
+    try {
+      const batch = items(5);
+      expect(await detector.detect(batch)).toEqual(detectMessages(batch));
+      expect(detector.threadRunning()).toBe(false);
+    } finally {
+      await detector.close();
+    }
+  });
+
+  it('starts for a large batch, finds what the inline scan finds, and is let go when idle', async () => {
+    const detector = threadedDetector(url, { inlineBytes: 100, idleMs: 50 });
+    try {
+      const batch = items(40);
+      const found = await detector.detect(batch);
+      expect(found).toEqual(detectMessages(batch));
+      expect(found.filter((r) => r.spans.text.length > 0)).toHaveLength(14);
+      expect(detector.threadRunning()).toBe(true);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(detector.threadRunning()).toBe(false);
+      // The next large batch starts another.
+      expect(await detector.detect(batch)).toEqual(found);
+      expect(detector.threadRunning()).toBe(true);
+    } finally {
+      await detector.close();
+    }
+    expect(detector.threadRunning()).toBe(false);
   });
 });

@@ -82,36 +82,79 @@ export class RedactionScanner {
 
 /** The detector allocates little per byte it reads: a small young generation keeps its thread small (see client.ts). */
 const DETECTOR_YOUNG_GENERATION_MB = 4;
+/** Batches smaller than this are scanned inline: a live append's few messages are not worth a thread's round trip. */
+const INLINE_BYTES = 256 * 1024;
+/** A detection thread with nothing to do for this long is let go; the next large batch starts another. */
+const IDLE_MS = 30_000;
 
-/** Detection in a worker thread of its own (dist/redact-worker.js), so a large first scan uses the second core. */
-export function threadedDetector(url: URL): { detect: DetectBatch; close: () => Promise<void> } {
-  const worker = new Worker(url, { stdout: true, stderr: true, resourceLimits: { maxYoungGenerationSizeMb: DETECTOR_YOUNG_GENERATION_MB } });
-  worker.unref();
+function batchBytes(items: readonly MessageToScan[]): number {
+  let n = 0;
+  for (const m of items) n += m.text.length + (m.toolInput?.length ?? 0) + (m.data?.length ?? 0);
+  return n;
+}
+
+/**
+ * Detection that uses the second core for large scans (a first start, a new detector version) in a thread of its own
+ * (dist/redact-worker.js), started when such a batch comes and stopped when idle, so a TUI that only follows live
+ * sessions holds no second JavaScript heap for it. Small batches are scanned inline.
+ */
+export function threadedDetector(url: URL, options: { inlineBytes?: number; idleMs?: number } = {}): { detect: DetectBatch; close: () => Promise<void>; threadRunning: () => boolean } {
+  const inlineBytes = options.inlineBytes ?? INLINE_BYTES;
+  const idleMs = options.idleMs ?? IDLE_MS;
+  let thread: Worker | null = null;
+  let idle: NodeJS.Timeout | null = null;
   let next = 0;
   const pending = new Map<number, { resolve: (r: ScanResult[]) => void; reject: (e: Error) => void }>();
-  worker.on('message', (msg: { batchId: number; results?: ScanResult[]; error?: string }) => {
-    const p = pending.get(msg.batchId);
-    pending.delete(msg.batchId);
-    if (msg.results) p?.resolve(msg.results);
-    else p?.reject(new Error(msg.error ?? 'the redaction worker failed'));
-  });
   const fail = (err: Error) => {
     for (const p of pending.values()) p.reject(err);
     pending.clear();
   };
-  worker.on('error', fail);
-  worker.on('exit', () => fail(new Error('the redaction worker stopped')));
+  const start = (): Worker => {
+    const worker = new Worker(url, { stdout: true, stderr: true, resourceLimits: { maxYoungGenerationSizeMb: DETECTOR_YOUNG_GENERATION_MB } });
+    worker.on('message', (msg: { batchId: number; results?: ScanResult[]; error?: string }) => {
+      const p = pending.get(msg.batchId);
+      pending.delete(msg.batchId);
+      if (msg.results) p?.resolve(msg.results);
+      else p?.reject(new Error(msg.error ?? 'the redaction worker failed'));
+    });
+    worker.on('error', fail);
+    worker.on('exit', () => {
+      if (thread === worker) thread = null;
+      fail(new Error('the redaction worker stopped'));
+    });
+    return worker;
+  };
+  const stop = async (): Promise<void> => {
+    if (idle) clearTimeout(idle);
+    idle = null;
+    const worker = thread;
+    thread = null;
+    if (worker) await worker.terminate();
+  };
   return {
-    detect(items) {
-      const batchId = ++next;
+    async detect(items) {
+      if (batchBytes(items) < inlineBytes) return detectMessages(items);
+      if (idle) clearTimeout(idle);
+      idle = null;
+      thread ??= start();
+      const worker = thread;
       worker.ref();
-      return new Promise<ScanResult[]>((resolve, reject) => {
-        pending.set(batchId, { resolve, reject });
-        worker.postMessage({ batchId, items });
-      }).finally(() => {
-        if (pending.size === 0) worker.unref();
-      });
+      const batchId = ++next;
+      try {
+        return await new Promise<ScanResult[]>((resolve, reject) => {
+          pending.set(batchId, { resolve, reject });
+          worker.postMessage({ batchId, items });
+        });
+      } finally {
+        if (pending.size === 0 && thread === worker) {
+          // Idle, it must not keep a headless run alive; it is let go after a while.
+          worker.unref();
+          idle = setTimeout(() => void stop(), idleMs);
+          idle.unref();
+        }
+      }
     },
-    close: () => worker.terminate().then(() => undefined),
+    close: stop,
+    threadRunning: () => thread !== null,
   };
 }
