@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ContentStore } from '../src/restore/content.js';
+import { blobId, ContentStore, textBlobId } from '../src/restore/content.js';
 import type { Effect, FileOp, SessionEvidence, Taint } from '../src/restore/evidence.js';
 import { planSession, type Anchor, type BaseState, type SessionPlan } from '../src/restore/planner.js';
 
@@ -125,5 +125,28 @@ describe('planSession', () => {
   it('reports which files changed at a message', () => {
     const p = plan({ [A]: 'a', [B]: 'b' }, [[2, A, { type: 'write', text: 'a2' }], [3, B, { type: 'write', text: 'b' }], [4, B, { type: 'write', text: 'b2' }]]);
     expect([1, 2, 3, 4, 5].map((seq) => p.changedAt(seq))).toEqual([[], [A], [], [B], []]);
+  });
+});
+
+describe('ContentStore', () => {
+  const texts = ['', 'plain ascii\n', 'café — naïve ☕\r\n', '日本語\u0000binary-ish', 'x'.repeat(100_000)];
+
+  it('gives text the blob id git gives its UTF-8 bytes, without encoding it first', () => {
+    for (const t of texts) expect(textBlobId(t), JSON.stringify(t.slice(0, 20))).toBe(blobId(Buffer.from(t, 'utf8')));
+    // git hash-object's id of the empty blob.
+    expect(textBlobId('')).toBe('e69de29bb2d1d6434b8b29ae775ad8c2e48c5391');
+  });
+
+  it('keeps replayed versions as text and hands out their bytes when asked', () => {
+    const store = new ContentStore();
+    const id = store.putText('café\n');
+    expect(store.has(id)).toBe(true);
+    expect(store.text(id)).toBe('café\n');
+    expect(store.get(id).equals(Buffer.from('café\n', 'utf8'))).toBe(true);
+    // The same contents put as bytes are the same entry.
+    expect(store.put(Buffer.from('café\n', 'utf8'))).toBe(id);
+    expect(store.size).toBe(1);
+    expect(store.has('0'.repeat(40))).toBe(false);
+    expect(() => store.get('0'.repeat(40))).toThrow(/not in the store/);
   });
 });

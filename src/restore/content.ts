@@ -12,6 +12,14 @@ export function blobId(bytes: Uint8Array): string {
   return h.digest('hex');
 }
 
+/** The blob id of `text`'s UTF-8 bytes, without making them: replaying edits produces thousands of versions. */
+export function textBlobId(text: string): string {
+  const h = crypto.createHash('sha1');
+  h.update(`blob ${Buffer.byteLength(text, 'utf8')}\0`);
+  h.update(text, 'utf8');
+  return h.digest('hex');
+}
+
 /** How much of a file binary detection looks at, as git does. */
 const SNIFF_BYTES = 8000;
 
@@ -33,7 +41,10 @@ export function asText(bytes: Buffer): string | null {
   return text;
 }
 
-/** Contents by blob id, with a text view decoded once. One per planned session. */
+/**
+ * Contents by blob id, with a text view decoded once. One per planned session. Versions produced by replaying edits
+ * are kept as text and encoded only if their bytes are asked for (a diff or a restore of that version).
+ */
 export class ContentStore {
   private readonly bytes = new Map<string, Buffer>();
   private readonly texts = new Map<string, string | null>();
@@ -46,19 +57,23 @@ export class ContentStore {
   }
 
   putText(text: string): string {
-    const bytes = Buffer.from(text, 'utf8');
-    const id = this.put(bytes);
+    const id = textBlobId(text);
     if (!this.texts.has(id)) this.texts.set(id, text);
     return id;
   }
 
   has(id: string): boolean {
-    return this.bytes.has(id);
+    return this.bytes.has(id) || typeof this.texts.get(id) === 'string';
   }
 
   get(id: string): Buffer {
-    const b = this.bytes.get(id);
-    if (!b) throw new Error(`contents ${id} are not in the store`);
+    let b = this.bytes.get(id);
+    if (!b) {
+      const text = this.texts.get(id);
+      if (typeof text !== 'string') throw new Error(`contents ${id} are not in the store`);
+      b = Buffer.from(text, 'utf8');
+      this.bytes.set(id, b);
+    }
     return b;
   }
 
@@ -71,6 +86,8 @@ export class ContentStore {
   }
 
   get size(): number {
-    return this.bytes.size;
+    let n = this.bytes.size;
+    for (const [id, t] of this.texts) if (typeof t === 'string' && !this.bytes.has(id)) n++;
+    return n;
   }
 }
