@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { rng } from './corpus.js';
 
 export interface CursorCorpusSpec {
   readonly composers: number;
@@ -20,17 +21,6 @@ export interface CursorCorpus {
   readonly composers: number;
   readonly bubbles: number;
   readonly composerIds: readonly string[];
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const WORDS = (

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import { detectSecrets, type SecretSpan } from '../redact/detect.js';
 import { TOKEN_RULES } from '../redact/rules.js';
 import { fmt, median } from './stats.js';
+import { rng } from './corpus.js';
 
 export interface RedactBenchOptions {
   /** Size of the mixed transcript corpus, in bytes (default 32 MB). */
@@ -16,18 +17,6 @@ export interface RedactBenchOptions {
   /** Runs per measurement (median reported; default 5). */
   runs?: number;
   seed?: number;
-}
-
-/** mulberry32: a small deterministic PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const WORDS = (

@@ -16,6 +16,7 @@ import { RestoreService } from '../restore/service.js';
 import { diskUsage, shadowDir } from '../restore/shadow.js';
 import { snapshotWorkingTree } from '../restore/snapshot.js';
 import { fmt, median, percentile } from './stats.js';
+import { rng } from './corpus.js';
 
 export interface RestoreBenchOptions {
   /** An empty directory to generate into (the caller removes it). */
@@ -55,17 +56,6 @@ function makeRepo(dir: string, files: Map<string, string>): void {
   }
   git(dir, ['add', '-A']);
   git(dir, ['commit', '-q', '-m', 'base']);
-}
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function sourceFile(n: number, lines: number): string {

@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { rng } from './corpus.js';
 
 export interface SearchCorpusSpec {
   /** Approximate number of messages (tool calls and results count one each). */
@@ -24,17 +25,6 @@ export interface SearchCorpus {
   readonly sessions: number;
   /** The made-up words at given frequency ranks, for rare-word queries. */
   readonly rareWords: readonly string[];
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Real words, most frequent first: they take the top Zipf ranks. */
