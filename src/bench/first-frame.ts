@@ -15,25 +15,36 @@ export interface FrameTiming {
   readonly mainCpuMs: number;
 }
 
-/** Starts `command` in a fresh pane and waits (polling without pause) until `drawn(screen)`. */
-export function timeFirstFrame(command: string, drawn: (screen: string) => boolean, env: Record<string, string>, cols = 100, rows = 30): FrameTiming {
+/**
+ * Runs `command` as the only process of a fresh pane and hands the pane to `measure` with the start time; then
+ * kills it and waits for the program to exit, so the next measurement does not share the CPU with its shutdown.
+ */
+function inFreshPane<T>(command: string, env: Record<string, string>, cols: number, rows: number, measure: (pane: TmuxPane, t0: number) => T): T {
   const pane = new TmuxPane(cols, rows, env);
   let pid: number | null = null;
   try {
     const t0 = performance.now();
     pane.startCommand(command);
-    pane.waitFor(drawn, 20_000, 0);
-    const wallMs = performance.now() - t0;
-    // `env … node …`: env execs node, so the pane's process is node and its main thread has the same id.
+    const result = measure(pane, t0);
+    // `env … node …`: env execs node, so the pane's process is node.
     pid = pane.panePid();
-    const { utime, stime } = parseProcStat(fs.readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8'));
-    return { wallMs, mainCpuMs: ((utime + stime) * 1000) / clockTicks() };
+    return result;
   } finally {
     pane.kill();
-    // A program told to quit still works for a while (a worker stops, an index closes): the next measurement must
-    // not share the CPU with it.
     if (pid !== null) waitForExit(pid, 10_000);
   }
+}
+
+/** Starts `command` in a fresh pane and waits (polling without pause) until `drawn(screen)`. */
+export function timeFirstFrame(command: string, drawn: (screen: string) => boolean, env: Record<string, string>, cols = 100, rows = 30): FrameTiming {
+  return inFreshPane(command, env, cols, rows, (pane, t0) => {
+    pane.waitFor(drawn, 20_000, 0);
+    const wallMs = performance.now() - t0;
+    // The main thread has the process's id.
+    const pid = pane.panePid();
+    const { utime, stime } = parseProcStat(fs.readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8'));
+    return { wallMs, mainCpuMs: ((utime + stime) * 1000) / clockTicks() };
+  });
 }
 
 /**
@@ -41,21 +52,12 @@ export function timeFirstFrame(command: string, drawn: (screen: string) => boole
  * first key answered, whatever the program still had to load after its first frame.
  */
 export function timeFirstKey(command: string, drawn: (screen: string) => boolean, key: string, handled: (screen: string) => boolean, env: Record<string, string>, cols = 100, rows = 30): number {
-  const pane = new TmuxPane(cols, rows, env);
-  let pid: number | null = null;
-  try {
-    const t0 = performance.now();
-    pane.startCommand(command);
+  return inFreshPane(command, env, cols, rows, (pane, t0) => {
     pane.waitFor(drawn, 20_000, 0);
     pane.keys(key);
     pane.waitFor(handled, 20_000, 0);
-    const ms = performance.now() - t0;
-    pid = pane.panePid();
-    return ms;
-  } finally {
-    pane.kill();
-    if (pid !== null) waitForExit(pid, 10_000);
-  }
+    return performance.now() - t0;
+  });
 }
 
 function running(pid: number): boolean {
