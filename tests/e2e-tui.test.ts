@@ -2,6 +2,7 @@
  * End to end in a real terminal: the built CLI on the demo data inside a detached tmux pane, driven by keys and
  * read back from the screen. CI=true is removed for the process under test (Ink would draw only its last frame).
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -103,6 +104,29 @@ it('draws its first frame before Ink has loaded, and Ink then draws the same lis
   assertFits(first, 100, 30);
   pane.keys('q');
   pane.waitFor((s) => /PROMPT\$ *$/m.test(s.trimEnd()));
+});
+
+describe.each([
+  ['at once, before Ink has loaded', 0],
+  ['once the list has settled', 1],
+])('on SIGTERM %s', (_when, settle) => {
+  it('gives the terminal back (main screen, cooked keys) and exits with 143', () => {
+    pane = new TmuxPane(80, 24, { HOME: home, XDG_DATA_HOME: path.join(home, 'xdg') });
+    pane.start();
+    pane.run('echo before-mantra');
+    pane.waitFor((s) => s.includes('before-mantra'));
+    pane.run(`node ${CLI} --demo; echo "exit=$?"`);
+    pane.waitFor((s) => /\d+ sessions/.test(s), 15_000, 0);
+    if (settle) pane.settle();
+    // The node process is the pane's shell's child.
+    const node = execFileSync('pgrep', ['-P', String(pane.panePid())], { encoding: 'utf8' }).trim().split('\n')[0];
+    process.kill(Number(node), 'SIGTERM');
+    const after = pane.waitFor((s) => s.includes('exit=143'));
+    expect(after).toContain('before-mantra');
+    // Keys are cooked again: what is typed echoes and runs.
+    pane.run('echo typed-$((40+2))');
+    pane.waitFor((s) => s.includes('typed-42'));
+  });
 });
 
 it('follows a resize without overflowing', () => {

@@ -50,6 +50,7 @@ export function runTui(reader: TimelineReader, options: TuiOptions = {}): { even
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGHUP', onSignal);
+  screen.handOverSignals();
   const run = instance.waitUntilExit().then(
     () => undefined,
     (err: unknown) => {

@@ -28,6 +28,20 @@ export class AltScreen {
     if (input.isTTY) input.setRawMode(true);
     // Last resort for exits that skip the normal path (process.exit from elsewhere, an uncaught error).
     process.once('exit', this.restore);
+    // Until the TUI handles signals itself (handOverSignals), a SIGTERM or SIGHUP gives the terminal back and exits.
+    process.once('SIGTERM', this.onEarlySignal);
+    process.once('SIGHUP', this.onEarlySignal);
+  }
+
+  private readonly onEarlySignal = (signal: NodeJS.Signals): void => {
+    this.restore();
+    process.exit(signal === 'SIGHUP' ? 129 : 143);
+  };
+
+  /** The running TUI now answers SIGTERM and SIGHUP (it unmounts, then gives the screen back). */
+  handOverSignals(): void {
+    process.off('SIGTERM', this.onEarlySignal);
+    process.off('SIGHUP', this.onEarlySignal);
   }
 
   /** Draws `text` (a painted frame, see paint.ts) over the screen. */
@@ -41,5 +55,6 @@ export class AltScreen {
     if (this.input.isTTY) this.input.setRawMode(false);
     this.out.write(LEAVE_ALT_SCREEN);
     process.off('exit', this.restore);
+    this.handOverSignals();
   };
 }
