@@ -131,3 +131,8 @@ export type FileEdit =
 export interface FileEditData {
   readonly edits: readonly FileEdit[];
 }
+
+/** Characters of content a message carries (text, tool input, raw data): what batches are sized by. */
+export function contentChars(m: { readonly text: string; readonly toolInput?: string | null; readonly data?: string | null }): number {
+  return m.text.length + (m.toolInput?.length ?? 0) + (m.data?.length ?? 0);
+}

@@ -5,7 +5,7 @@
  * and checkpoints together with the offset they reach, in batches. A partial last line is left for a later pass.
  */
 import fs from 'node:fs';
-import type { Agent, ParsedCheckpoint, ParsedMessage } from '../model.js';
+import { contentChars, type Agent, type ParsedCheckpoint, type ParsedMessage } from '../model.js';
 import type { IndexWriter, SessionUpsert, SourceFileState } from '../store/writer.js';
 import type { SourceCandidate } from './adapter.js';
 import { readLines } from './lines.js';
@@ -219,7 +219,7 @@ function readPass<C extends SourceCandidate>(
     // between is read again from the old offset (and rows already in are dropped as duplicates).
     for (const outcome of reader.drain?.(readAt) ?? []) {
       take(outcome);
-      for (const m of outcome.messages ?? []) batchBytes += m.text.length + (m.toolInput?.length ?? 0) + (m.data?.length ?? 0);
+      for (const m of outcome.messages ?? []) batchBytes += contentChars(m);
       if (batchFull()) commitBatch(null);
     }
     commitBatch({ endOffset, final });

@@ -6,6 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import type { MessageToScan, ScanResult, SecretStore } from '../store/secrets.js';
 import { DETECTOR_VERSION, detectSecrets } from './detect.js';
+import { contentChars } from '../model.js';
 
 export type DetectBatch = (items: readonly MessageToScan[]) => Promise<ScanResult[]>;
 
@@ -89,7 +90,7 @@ const IDLE_MS = 30_000;
 
 function batchBytes(items: readonly MessageToScan[]): number {
   let n = 0;
-  for (const m of items) n += m.text.length + (m.toolInput?.length ?? 0) + (m.data?.length ?? 0);
+  for (const m of items) n += contentChars(m);
   return n;
 }
 

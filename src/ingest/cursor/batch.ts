@@ -7,6 +7,7 @@ import { syncSession } from '../session-sync.js';
 import { countSkip, type IngestStats } from '../stats.js';
 import type { ConversationResult } from './composer.js';
 import type { SessionEntry } from './context.js';
+import { contentChars } from '../../model.js';
 
 const BATCH_MESSAGES = 2000;
 const BATCH_CHARS = 16 * 1024 * 1024;
@@ -41,7 +42,7 @@ export class SessionBatch {
     for (const [reason, n] of Object.entries(p.conversation.skipped)) countSkip(this.stats, reason, n);
     this.pending.push(p);
     this.messages += p.conversation.messages.length;
-    for (const m of p.conversation.messages) this.chars += m.text.length + (m.toolInput?.length ?? 0) + (m.data?.length ?? 0);
+    for (const m of p.conversation.messages) this.chars += contentChars(m);
     if (this.messages >= BATCH_MESSAGES || this.chars >= BATCH_CHARS) this.flush();
   }
 
