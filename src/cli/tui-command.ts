@@ -64,11 +64,11 @@ export async function openTui(opts: CliOptions): Promise<void> {
   let demoRoot: string | undefined;
   // One read-only connection serves both the question below and the screens (an index of an older schema is upgraded
   // first: the reader needs today's).
-  let db: Database.Database | undefined;
-  if (fs.existsSync(dbPath)) {
-    ensureIndex(dbPath);
-    db = openDatabase(dbPath, { readonly: true });
-  }
+  const openReadOnly = (file: string): Database.Database => {
+    ensureIndex(file);
+    return openDatabase(file, { readonly: true });
+  };
+  let db = fs.existsSync(dbPath) ? openReadOnly(dbPath) : undefined;
   const hasIndex = db !== undefined && new StoreReader(db).countSessions({ includeChildren: true }) > 0;
   // Listing every assistant's files costs time before the first frame: only needed when the index is empty. So is
   // the code that reads them (the worker has its own): loaded only then.
@@ -86,10 +86,7 @@ export async function openTui(opts: CliOptions): Promise<void> {
     if (db) closeDatabase(db);
     db = undefined;
   }
-  if (!db) {
-    ensureIndex(dbPath);
-    db = openDatabase(dbPath, { readonly: true });
-  }
+  db ??= openReadOnly(dbPath);
   const reader = new StoreReader(db);
   const events = new TuiEvents();
   const data = demoRoot ? path.join(demoRoot, 'data') : dataDir();
